@@ -1,0 +1,211 @@
+"""The command line (the public contract in cli.md).
+
+Decides paths once, at the edge, and hands plain values to the library.
+Every :class:`SummitError` becomes a message on stderr and an exit code;
+any other exception is a bug, reported in one line (with a traceback only
+when ``SUMMIT_DEBUG=1``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from summit_game import __version__
+from summit_game.errors import SummitError, UsageError
+
+COMMANDS = ("play", "check", "graph", "schema")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises UsageError instead of exiting, so main() owns exit codes."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message, f"see `{self.prog} --help`")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    parser = _Parser(prog="summit-game", description="Summit: sit at the table of the "
+                     "2017-2025 Korean nuclear diplomacy.")
+    parser.add_argument("--version", action="version", version=f"summit-game {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    play = sub.add_parser("play", help="play the game (the default command)")
+    play.add_argument("--content", type=Path, help="the pack folder (default: the shipped pack)")
+    play.add_argument("--role", help="your seat: a role id such as us, dprk or rok")
+    play.add_argument("--seats", help="hot-seat: two or three seats, e.g. us,dprk,rok")
+    play.add_argument("--name", help="your name, stored in saves")
+    play.add_argument("--load", metavar="SAVE", help="continue from a save (name or path)")
+    play.add_argument("--seed", type=int, default=0, help="seed recorded with the run")
+    play.add_argument("--until", metavar="DATE", help="stop for discussion after this date")
+    play.add_argument("--saves-dir", type=Path, help="where saves go")
+    play.add_argument("--plain", action="store_true", help="line mode for screen readers")
+
+    check = sub.add_parser("check", help="validate packs")
+    check.add_argument("dirs", nargs="*", type=Path, metavar="DIR")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+
+    graph = sub.add_parser("graph", help="the scene graph as Mermaid or DOT text")
+    graph.add_argument("dir", nargs="?", type=Path, metavar="DIR")
+    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    graph.add_argument("-o", "--output", type=Path, metavar="FILE")
+
+    schema = sub.add_parser("schema", help="JSON Schema of pack files, for editors")
+    schema.add_argument("-o", "--output", type=Path, metavar="FILE")
+    return parser
+
+
+def _content(path: Path | None) -> Path:
+    from summit_game.paths import default_content
+
+    return path if path is not None else default_content()
+
+
+def _write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SummitError(f"{output}: cannot write ({exc.strerror})") from None
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--until {text!r} is not a date", "write YYYY-MM-DD") from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """`check`: every problem of every pack, root causes first."""
+    from summit_game.loader import load_pack
+
+    dirs = args.dirs or [_content(None)]
+    all_diags = []
+    worst = 0
+    for d in dirs:
+        result = load_pack(d)
+        all_diags.extend(result.diagnostics)
+        errors = len(result.errors)
+        warnings = len(result.diagnostics) - errors
+        if errors or (args.strict and warnings):
+            worst = 1
+        if args.format == "text":
+            for diag in result.diagnostics:
+                print(diag.format(), file=sys.stderr)
+            verdict = "ok" if not errors else "FAILED"
+            counted = f"{errors} error{'s' * (errors != 1)}, {warnings} " \
+                      f"warning{'s' * (warnings != 1)}"
+            scenes = f", {len(result.pack.scenes)} scenes" if result.pack else ""
+            print(f"{d}: {verdict} ({counted}{scenes})", file=sys.stderr)
+    if args.format == "json":
+        json.dump({"ok": worst == 0, "diagnostics": [x.as_dict() for x in all_diags]},
+                  sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    return worst
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    """`graph`: Mermaid or DOT text of the scene graph."""
+    from summit_game.graph import to_dot, to_mermaid
+    from summit_game.loader import require_pack
+
+    pack = require_pack(_content(args.dir))
+    _write_output(to_dot(pack) if args.format == "dot" else to_mermaid(pack), args.output)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """`schema`: the JSON Schema editors use."""
+    from summit_game.schema import schema_text
+
+    _write_output(schema_text(), args.output)
+    return 0
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    """`play`: the game, as a TUI or (``--plain``) line by line."""
+    from summit_game.loader import require_pack
+    from summit_game.paths import default_saves
+
+    if args.role and args.seats:
+        raise UsageError("give --role or --seats, not both")
+    seats: list[str] | None = None
+    if args.seats:
+        seats = [s.strip() for s in args.seats.split(",") if s.strip()]
+        if not 1 <= len(seats) <= 3:
+            raise UsageError("--seats takes one to three seats, e.g. us,dprk")
+    elif args.role:
+        seats = [args.role]
+    until = _date(args.until)
+    pack = require_pack(_content(args.content))
+    for s in seats or []:
+        if s not in pack.scenario.roles:
+            raise UsageError(f"unknown seat {s!r}",
+                             f"choose from: {', '.join(pack.scenario.roles)}")
+    saves = args.saves_dir if args.saves_dir is not None else default_saves()
+    names = {s: args.name for s in seats} if (args.name and seats) else {}
+    use_tui = not args.plain and sys.stdin.isatty() and sys.stdout.isatty()
+    if use_tui:
+        try:
+            from summit_game.ui.app import run_app
+        except ImportError:
+            use_tui = False
+        else:
+            return run_app(pack, saves, seats=seats, name=args.name, load=args.load,
+                           seed=args.seed, until=until)
+    from summit_game.plain import run_plain
+
+    return run_plain(pack, saves, sys.stdin, sys.stdout, seats=seats, names=names,
+                     load=args.load, seed=args.seed, until=until)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: parse, dispatch, and turn errors into messages and exit codes."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["play", *argv]
+    try:
+        args = build_parser().parse_args(argv)
+        handler = {"play": cmd_play, "check": cmd_check, "graph": cmd_graph,
+                   "schema": cmd_schema}[args.command or "play"]
+        return handler(args)
+    except SummitError as exc:
+        _report(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: say so plainly, traceback only on request
+        if os.environ.get("SUMMIT_DEBUG") == "1":
+            traceback.print_exc()
+        print(f"summit-game: internal error: {type(exc).__name__}: {exc} "
+              "(set SUMMIT_DEBUG=1 for details, and please report it)", file=sys.stderr)
+        return 70
+
+
+def _report(exc: SummitError) -> None:
+    from summit_game.errors import ContentError
+
+    if isinstance(exc, ContentError):
+        for d in exc.diagnostics:
+            print(d.format(), file=sys.stderr)
+        n = sum(d.is_error for d in exc.diagnostics)
+        print(f"the pack has {n} error{'s' * (n != 1)}; run `summit-game check` on it",
+              file=sys.stderr)
+    else:
+        print(f"summit-game: {exc}", file=sys.stderr)

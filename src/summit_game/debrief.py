@@ -1,0 +1,84 @@
+"""The debrief of a run as plain data: every decision beside history.
+
+Front ends (``--plain``, the TUI, Markdown/HTML exports) format these rows;
+none of them recomputes what the run meant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from summit_game.engine import GameState
+from summit_game.pack import Pack
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One decision, beside what the real actor did."""
+
+    number: int
+    seat: str
+    date: dt.date
+    scene_title: str
+    chosen: str
+    historical: bool
+    history_choice: str | None
+    """The text of the choice the real actor made (None when the scene marks none)."""
+    history_summary: str | None
+    sources: list[str]
+    prompt: str | None
+    journal: str | None
+    divergence: float
+
+
+@dataclass(frozen=True)
+class MeterRow:
+    """A meter's final value beside the record at the same date."""
+
+    meter: str
+    label: str
+    value: float
+    record: float
+
+
+@dataclass(frozen=True)
+class Debrief:
+    """Everything a debrief shows."""
+
+    decisions: list[DecisionRow]
+    meters: list[MeterRow]
+    divergence: float
+    matched: int
+    """How many decisions matched the historical choice."""
+    endings: dict[str, tuple[str, str]]
+    """Seat -> (ending title, ending summary), for seats that reached one."""
+
+
+def build_debrief(pack: Pack, state: GameState) -> Debrief:
+    """Compare a run with the historical record."""
+    rows = []
+    for i, d in enumerate(state.decisions, 1):
+        scene = pack.scenes.get(d.scene)
+        if scene is None:
+            continue
+        chosen = scene.choice(d.choice)
+        hist = scene.historical_choice
+        history = scene.model.history
+        rows.append(DecisionRow(
+            i, d.seat, d.date, scene.title, chosen.text if chosen else d.choice, d.historical,
+            hist.text if hist else None, history.summary if history else None,
+            pack.source_titles(history.sources) if history else [],
+            scene.model.prompt, d.journal, d.divergence,
+        ))
+    date = state.date(pack)
+    record = pack.record.at(date)
+    meters = [MeterRow(mid, m.label, state.meters[mid], record[mid])
+              for mid, m in pack.scenario.meters.items()]
+    endings = {}
+    for seat in state.seats:
+        scene = pack.scenes[state.positions[seat]]
+        if scene.model.ending is not None:
+            endings[seat] = (scene.model.ending.title, scene.model.ending.summary)
+    return Debrief(rows, meters, pack.record.divergence(state.meters, date),
+                   sum(r.historical for r in rows), endings)

@@ -1,0 +1,232 @@
+"""Saves: versioned JSON of the game state, written so a crash never breaks one.
+
+A save is written to a temporary file in the same folder, flushed and
+``fsync``-ed, then moved over the old one with ``os.replace`` (atomic on
+POSIX and Windows), and the folder is synced: a kill at any instant leaves
+the old save or the new one, never half of either.  Leftover temporary
+files (``.NAME.json.tmp-*``) are never read as saves and are cleaned away.
+
+Reading never changes the file: a save that is unreadable, truncated, too
+new, or for another pack is refused with :class:`SaveError` giving a
+one-line reason that names the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from summit_game.engine import GameState, replay
+from summit_game.errors import GameError, SaveError
+from summit_game.pack import Pack
+
+#: The save format this program writes; it reads this version and older ones.
+SAVE_VERSION = 1
+#: Saves larger than this are refused unread (a full run is a few tens of KB).
+MAX_SAVE_BYTES = 8 * 1024 * 1024
+AUTOSAVE = "autosave"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$")
+_TMP = re.compile(r"^\..+\.json\.tmp-[0-9a-f]+$")
+
+
+class SaveFile(BaseModel):
+    """What a save file holds (the JSON object at its top level)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = "summit-save"
+    version: int = SAVE_VERSION
+    pack_id: str
+    pack_version: str
+    pack_digest: str
+    saved_at: dt.datetime
+    label: str = ""
+    """A one-line description for save lists: date, seat, scene title."""
+    state: GameState
+
+
+@dataclass(frozen=True)
+class SaveInfo:
+    """A save as a load menu lists it."""
+
+    name: str
+    path: Path
+    saved_at: dt.datetime | None
+    label: str
+    error: str | None = None
+    """Why the save cannot be loaded, when it cannot."""
+
+
+def check_name(name: str) -> str:
+    """A save name typed by a user, refused if it could leave the saves folder."""
+    name = name.strip()
+    if name.endswith(".json"):
+        name = name[:-5]
+    if not _NAME.match(name) or ".." in name:
+        raise SaveError(
+            f"{name!r} cannot be a save name",
+            "use letters, digits, spaces, '-', '_' or '.', up to 64 characters",
+        )
+    return name
+
+
+def save_path(folder: Path, name: str) -> Path:
+    """The file a save name maps to."""
+    return folder / f"{check_name(name)}.json"
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_save(folder: Path, name: str, pack: Pack, state: GameState, label: str = "") -> Path:
+    """Write ``state`` atomically as save ``name``; returns the path written."""
+    path = save_path(folder, name)
+    payload = SaveFile(
+        pack_id=pack.id, pack_version=pack.version, pack_digest=pack.digest,
+        saved_at=dt.datetime.now(dt.UTC).replace(microsecond=0), label=label, state=state,
+    )
+    data = payload.model_dump_json(indent=1).encode("utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SaveError(f"{folder}: cannot create the saves folder ({exc.strerror})",
+                        "choose another folder with --saves-dir") from None
+    if not folder.is_dir():
+        raise SaveError(f"{folder}: the saves folder is not a folder",
+                        "choose another folder with --saves-dir")
+    tmp = folder / f".{path.name}.tmp-{secrets.token_hex(4)}"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                n = os.write(fd, view)
+                view = view[n:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise SaveError(f"{path}: could not save ({exc.strerror}); earlier saves are intact",
+                        "free some disk space or choose another folder") from None
+    _fsync_dir(folder)
+    return path
+
+
+def read_save(path: Path) -> SaveFile:
+    """Read and validate a save file without changing it; raises SaveError."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SAVE_BYTES:
+            raise SaveError(f"{path}: too large to be a save ({size:,} bytes)")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SaveError(f"{path}: no such save") from None
+    except IsADirectoryError:
+        raise SaveError(f"{path}: is a folder, not a save") from None
+    except OSError as exc:
+        raise SaveError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        obj = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise SaveError(f"{path}: not a readable save (damaged or truncated)") from None
+    if not isinstance(obj, dict) or obj.get("kind") != "summit-save":
+        raise SaveError(f"{path}: not a Summit save")
+    version = obj.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise SaveError(f"{path}: the save has no valid version number")
+    if version > SAVE_VERSION:
+        raise SaveError(f"{path}: written by a newer Summit (save format {version}); "
+                        f"this one reads up to {SAVE_VERSION}", "update Summit to load it")
+    try:
+        return SaveFile.model_validate(obj)
+    except (ValidationError, RecursionError):
+        raise SaveError(f"{path}: the save is damaged (its contents do not fit the format)"
+                        ) from None
+
+
+def load_save(path: Path, pack: Pack) -> GameState:
+    """Read a save and check it against ``pack``; the state, rebuilt and verified.
+
+    A save from an edited version of the same pack loads when its decisions
+    still replay; otherwise the reason names the decision or scene that is gone.
+    """
+    save = read_save(path)
+    if save.pack_id != pack.id:
+        raise SaveError(f"{path}: this save is for pack {save.pack_id!r}, not {pack.id!r}",
+                        "load it with --content pointing at that pack")
+    state = save.state
+    if save.pack_digest == pack.digest:
+        return state
+    missing = [s for s in state.positions.values() if s not in pack.scenes]
+    if missing:
+        raise SaveError(f"{path}: the save is at scene {missing[0]!r}, which this version of "
+                        "the pack no longer has", "ask the pack's author, or start a new game")
+    try:
+        rebuilt = replay(pack, state)
+    except GameError as exc:
+        raise SaveError(f"{path}: the pack has changed since this save: {exc.message}") from None
+    return rebuilt
+
+
+def list_saves(folder: Path) -> list[SaveInfo]:
+    """Every save in ``folder``, newest first, with a reason for those that will not load."""
+    out: list[SaveInfo] = []
+    if not folder.is_dir():
+        return out
+    clean_temporary(folder)
+    for path in folder.glob("*.json"):
+        try:
+            save = read_save(path)
+        except SaveError as exc:
+            out.append(SaveInfo(path.stem, path, None, "", exc.message))
+            continue
+        out.append(SaveInfo(path.stem, path, save.saved_at, save.label))
+    far_past = dt.datetime.min.replace(tzinfo=dt.UTC)
+    out.sort(key=lambda s: s.saved_at or far_past, reverse=True)
+    return out
+
+
+def clean_temporary(folder: Path, older_than: float = 60.0) -> int:
+    """Delete temporary files left by interrupted saves; returns how many went.
+
+    Only files older than ``older_than`` seconds go, so a save being written by
+    another process at this moment is left alone.
+    """
+    gone = 0
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if _TMP.match(entry.name):
+            try:
+                if now - entry.stat(follow_symlinks=False).st_mtime >= older_than:
+                    os.unlink(entry.path)
+                    gone += 1
+            except OSError:
+                pass
+    return gone

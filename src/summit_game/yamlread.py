@@ -1,0 +1,324 @@
+"""Reading one YAML file of a pack safely, with a line for every value.
+
+PyYAML's own loaders are not enough for teachers' files: ``safe_load``
+keeps the last of two duplicate keys without a word, raises ``ValueError``
+and ``RecursionError`` besides ``YAMLError``, reports some bad bytes by
+character offset, and expands aliases without limit.  So we let libyaml (or
+the pure-Python parser) *compose* the node tree and build the Python values
+ourselves, in one walk that also
+
+* records the 1-based line of every mapping value and list item (keyed by
+  its path, e.g. ``("scenes", 3, "choices", 0, "next")``) so schema errors
+  can be placed;
+* rejects duplicate keys naming both lines, any tag outside YAML's core
+  schema, non-text keys, and structures that are too deep or that aliases
+  blow up past a budget.
+
+The limits are documented in ``docs/diagnostics.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from summit_game.diagnostics import Diagnostic, make
+
+#: Larger files are refused unread (SG002).  The biggest real scene file is
+#: tens of kilobytes; 2 MiB leaves room while keeping a hostile file cheap.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+#: Values (scalars, lists, mappings) one file may expand to, aliases included.
+MAX_NODES = 200_000
+#: How deeply lists and mappings may nest.
+MAX_DEPTH = 40
+
+Path_ = tuple[str | int, ...]
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe\uffff]")
+_TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
+
+
+@dataclass
+class YamlDoc:
+    """One parsed file: its data, the line of each value, and its problems."""
+
+    data: Any = None
+    lines: dict[Path_, int] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Paths whose value was already reported (a bad date, a tag): later
+    #: schema checks stay quiet there instead of reporting the same thing twice.
+    bad_paths: set[Path_] = field(default_factory=set)
+    #: SHA-256 of the file's bytes (empty when it was not read).
+    digest: str = ""
+
+    def line(self, path: Path_) -> int:
+        """The line of the value at ``path``, or of its nearest placed parent."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+class _Abort(Exception):
+    """Stops the walk after a problem that makes the rest meaningless."""
+
+
+class _Builder:
+    """Turns a composed node tree into Python values, placing each value."""
+
+    def __init__(self, doc: YamlDoc, display: str) -> None:
+        self.doc = doc
+        self.display = display
+        self.nodes = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def fail(self, code: str, line: int, message: str, hint: str | None = None) -> None:
+        self.doc.diagnostics.append(make(code, self.display, line, message, hint))
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.nodes += 1
+        line = node.start_mark.line + 1
+        if self.nodes > MAX_NODES:
+            self.fail(
+                "SG010",
+                line,
+                f"this file expands to more than {MAX_NODES:,} values",
+                "aliases (*name) that repeat big blocks can explode; write the text out",
+            )
+            raise _Abort
+        if depth > MAX_DEPTH:
+            self.fail("SG010", line, f"lists and mappings nest deeper than {MAX_DEPTH} levels",
+                      "flatten the structure")
+            raise _Abort
+        self.doc.lines.setdefault(path, line)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != f"{_CORE}seq":
+                self.doc.bad_paths.add(path)
+                return self._bad_tag(node)
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        value = self._scalar(node)
+        if value is None and node.tag != f"{_CORE}null":
+            self.doc.bad_paths.add(path)
+        return value
+
+    def _bad_tag(self, node: yaml.Node) -> None:
+        self.fail(
+            "SG009",
+            node.start_mark.line + 1,
+            f"YAML tag {node.tag!r} is not allowed in a pack",
+            "remove the '!' tag; packs hold plain text, numbers, lists and mappings",
+        )
+        return None
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+        if node.tag != f"{_CORE}map":
+            self.doc.bad_paths.add(path)
+            self._bad_tag(node)
+            return {}
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if isinstance(key, bool) or key is None or not isinstance(key, str | int | float):
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a list"
+                hint = "quote it" if isinstance(key, bool) else "keys are names"
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    hint = "merge keys (<<) are not supported; write the keys out"
+                self.fail("SG022", key_line, f"key {shown!r} is not text", hint)
+                continue
+            key = str(key)
+            if key in first_line:
+                self.fail(
+                    "SG008",
+                    key_line,
+                    f"duplicate key {key!r} (first at line {first_line[key]})",
+                    "YAML keeps only the last one; remove or rename one of them",
+                )
+                continue
+            first_line[key] = key_line
+            self.doc.lines[(*path, key)] = key_line
+            out[key] = self.build(value_node, (*path, key), depth + 1)
+            # A value on the key's own line is placed at the key's line.
+            self.doc.lines[(*path, key)] = key_line
+        return out
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        tag = node.tag
+        if tag not in _SCALAR_TAGS:
+            return self._bad_tag(node)
+        if tag == f"{_CORE}str":
+            return node.value
+        line = node.start_mark.line + 1
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            if tag == f"{_CORE}timestamp":
+                self.fail("SG024", line, f"{node.value!r} is not a real date",
+                          "use YYYY-MM-DD with a day that exists in that month")
+            else:
+                self.fail("SG022", line, f"{node.value!r} is not a usable number",
+                          "use an ordinary number, or quote it if it is text")
+            return None
+
+
+def _display_line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def parse_text(text: str, display: str) -> YamlDoc:
+    """Parse YAML text already decoded; never raises."""
+    doc = YamlDoc()
+    bad = _BAD_CHARS.search(text)
+    if bad:
+        char = bad.group()
+        doc.diagnostics.append(
+            make(
+                "SG005",
+                display,
+                _display_line(text, bad.start()),
+                f"control character {char!r} in the file",
+                "delete it; it is invisible in most editors (often pasted from a PDF or terminal)",
+            )
+        )
+        return doc
+    tab = _TAB_INDENT.search(text)
+    if tab:
+        doc.diagnostics.append(
+            make("SG006", display, _display_line(text, tab.start()),
+                 "a tab is used for indentation", "YAML indents with spaces only")
+        )
+        return doc
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        doc.diagnostics.append(_syntax_diagnostic(exc, display, text))
+        return doc
+    except (yaml.YAMLError, ValueError) as exc:
+        doc.diagnostics.append(make("SG007", display, 1, f"YAML could not be read: {exc}"))
+        return doc
+    except RecursionError:
+        doc.diagnostics.append(make("SG010", display, 1, "lists and mappings nest too deeply",
+                                    "flatten the structure"))
+        return doc
+    if root is None:
+        doc.diagnostics.append(make("SG011", display, 1, "the file is empty or only comments",
+                                    "add content, or delete the file"))
+        return doc
+    builder = _Builder(doc, display)
+    try:
+        doc.data = builder.build(root, (), 0)
+    except _Abort:
+        doc.data = None
+    except RecursionError:
+        doc.diagnostics.append(make("SG010", display, 1, "lists and mappings nest too deeply",
+                                    "flatten the structure"))
+        doc.data = None
+    return doc
+
+
+def _syntax_diagnostic(exc: yaml.MarkedYAMLError, display: str, text: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    problem = (exc.problem or "syntax error").strip()
+    context = (exc.context or "").strip()
+    hint: str | None = None
+    if "end of stream" in problem and "quoted" in context:
+        line = exc.context_mark.line + 1 if exc.context_mark else line
+        hint = "a quote opened here is never closed"
+    elif "could not find expected ':'" in problem:
+        hint = "a line is missing ':' after its key, or a quote is not closed"
+    elif "mapping values are not allowed" in problem:
+        hint = "text containing ': ' must be quoted or written as a block (|)"
+    elif "found character" in problem and "cannot start any token" in problem:
+        hint = "quote text that starts with a special character such as @ ` or %"
+    elif "expected <block end>" in problem:
+        hint = "check the indentation of this line against the lines above"
+    elif "found undefined alias" in problem:
+        hint = "an alias (*name) refers to an anchor (&name) that does not exist"
+    message = f"YAML syntax error: {problem}"
+    if context and "quoted" not in context:
+        message += f" ({context})"
+    return make("SG007", display, line, message, hint)
+
+
+def read_file(path: Path, display: str, root: Path) -> YamlDoc:
+    """Read and parse one file of the pack at ``root``; never raises.
+
+    Refuses, without reading them, files that are not regular files, links
+    that lead outside the pack, and files over :data:`MAX_FILE_BYTES`.
+    """
+    doc = YamlDoc()
+
+    def fail(code: str, message: str, hint: str | None = None, line: int = 0) -> YamlDoc:
+        doc.diagnostics.append(make(code, display, line, message, hint))
+        return doc
+
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return fail("SG001", "the file cannot be opened (a broken link?)", "fix or remove it")
+    try:
+        real.relative_to(root)
+    except ValueError:
+        return fail("SG003", "this link leads outside the pack; it was not read",
+                    "copy the file into the pack instead of linking to it")
+    try:
+        st = real.stat()
+    except OSError as exc:
+        return fail("SG001", f"the file cannot be read: {exc.strerror}")
+    if not stat.S_ISREG(st.st_mode):
+        return fail("SG001", "not a regular file (a pipe, device or folder); it was not read",
+                    "remove it or rename it so it does not end in .yaml")
+    if st.st_size > MAX_FILE_BYTES:
+        return fail("SG002",
+                    f"the file is {st.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                    "split it into several files under scenes/")
+    try:
+        with open(real, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return fail("SG001", f"the file cannot be read: {exc.strerror}")
+    if len(raw) > MAX_FILE_BYTES:
+        return fail("SG002", f"the file is larger than {MAX_FILE_BYTES:,} bytes",
+                    "split it into several files under scenes/")
+    doc.digest = hashlib.sha256(raw).hexdigest()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return fail("SG004", f"byte 0x{raw[exc.start]:02x} is not UTF-8 text",
+                    "save the file as UTF-8 in your editor", line)
+    parsed = parse_text(text, display)
+    parsed.digest = doc.digest
+    return parsed
+
+
+def to_date(value: object) -> dt.date | None:
+    """A date from a YAML value (unquoted dates arrive as ``date`` already)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
