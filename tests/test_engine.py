@@ -57,7 +57,8 @@ def test_effects_clamp_to_bounds(mini: Pack) -> None:
     s, d = engine.step(mini, s, "walk")  # trust 40 - 30 = 10
     assert s.meters["trust"] == 10.0
     low = engine.new_game(mini, ["us"]).model_copy(
-        update={"meters": {"trust": 5.0, "tension": 95.0}})
+        update={"meters": {"trust": 5.0, "tension": 95.0}}
+    )
     low, d = engine.step(mini, low, "refuse")
     assert low.meters == {"trust": 0.0, "tension": 100.0}
     assert [c.after - c.before for c in d.changes] == [-5.0, 5.0]
@@ -82,9 +83,9 @@ def test_undo_returns_to_any_earlier_decision_exactly(mini: Pack) -> None:
 
 def test_divergence_is_zero_on_history_and_grows_off_it(mini: Pack) -> None:
     s = engine.new_game(mini, ["us"])
-    h, d = engine.step(mini, s, "accept")
+    _, d = engine.step(mini, s, "accept")
     assert d.divergence == 0.0
-    off, d2 = engine.step(mini, s, "refuse")
+    _, d2 = engine.step(mini, s, "refuse")
     # record on 2018-07-01 is trust 40, tension 30; run has 10 and 60: (30 + 30) / 2
     assert d2.divergence == 30.0
 

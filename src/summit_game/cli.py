@@ -32,8 +32,10 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
-    parser = _Parser(prog="summit-game", description="Summit: sit at the table of the "
-                     "2017-2025 Korean nuclear diplomacy.")
+    parser = _Parser(
+        prog="summit-game",
+        description="Summit: sit at the table of the 2017-2025 Korean nuclear diplomacy.",
+    )
     parser.add_argument("--version", action="version", version=f"summit-game {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -106,23 +108,35 @@ def cmd_check(args: argparse.Namespace) -> int:
             for diag in result.diagnostics:
                 print(diag.format(), file=sys.stderr)
             verdict = "ok" if not errors else "FAILED"
-            counted = f"{errors} error{'s' * (errors != 1)}, {warnings} " \
-                      f"warning{'s' * (warnings != 1)}"
+            counted = (
+                f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+            )
             scenes = f", {len(result.pack.scenes)} scenes" if result.pack else ""
             print(f"{d}: {verdict} ({counted}{scenes})", file=sys.stderr)
     if args.format == "json":
-        json.dump({"ok": worst == 0, "diagnostics": [x.as_dict() for x in all_diags]},
-                  sys.stdout, indent=2)
+        json.dump(
+            {"ok": worst == 0, "diagnostics": [x.as_dict() for x in all_diags]},
+            sys.stdout,
+            indent=2,
+        )
         sys.stdout.write("\n")
     return worst
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
     """`graph`: Mermaid or DOT text of the scene graph."""
+    from summit_game.errors import ContentError
     from summit_game.graph import to_dot, to_mermaid
-    from summit_game.loader import require_pack
+    from summit_game.loader import load_pack
 
-    pack = require_pack(_content(args.dir))
+    result = load_pack(_content(args.dir))
+    # A pack whose only problems are in its graph (unreachable scenes, dead
+    # ends) is exactly what a teacher wants to see drawn, so draw it.
+    pack = result.partial
+    if pack is None:
+        raise ContentError(result.diagnostics)
+    for d in result.errors:
+        print(d.format(), file=sys.stderr)
     _write_output(to_dot(pack) if args.format == "dot" else to_mermaid(pack), args.output)
     return 0
 
@@ -153,8 +167,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     pack = require_pack(_content(args.content))
     for s in seats or []:
         if s not in pack.scenario.roles:
-            raise UsageError(f"unknown seat {s!r}",
-                             f"choose from: {', '.join(pack.scenario.roles)}")
+            raise UsageError(
+                f"unknown seat {s!r}", f"choose from: {', '.join(pack.scenario.roles)}"
+            )
     saves = args.saves_dir if args.saves_dir is not None else default_saves()
     names = {s: args.name for s in seats} if (args.name and seats) else {}
     use_tui = not args.plain and sys.stdin.isatty() and sys.stdout.isatty()
@@ -164,12 +179,28 @@ def cmd_play(args: argparse.Namespace) -> int:
         except ImportError:
             use_tui = False
         else:
-            return run_app(pack, saves, seats=seats, name=args.name, load=args.load,
-                           seed=args.seed, until=until)
+            return run_app(
+                pack,
+                saves,
+                seats=seats,
+                name=args.name,
+                load=args.load,
+                seed=args.seed,
+                until=until,
+            )
     from summit_game.plain import run_plain
 
-    return run_plain(pack, saves, sys.stdin, sys.stdout, seats=seats, names=names,
-                     load=args.load, seed=args.seed, until=until)
+    return run_plain(
+        pack,
+        saves,
+        sys.stdin,
+        sys.stdout,
+        seats=seats,
+        names=names,
+        load=args.load,
+        seed=args.seed,
+        until=until,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -179,8 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = ["play", *argv]
     try:
         args = build_parser().parse_args(argv)
-        handler = {"play": cmd_play, "check": cmd_check, "graph": cmd_graph,
-                   "schema": cmd_schema}[args.command or "play"]
+        handler = {"play": cmd_play, "check": cmd_check, "graph": cmd_graph, "schema": cmd_schema}[
+            args.command or "play"
+        ]
         return handler(args)
     except SummitError as exc:
         _report(exc)
@@ -193,8 +225,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so plainly, traceback only on request
         if os.environ.get("SUMMIT_DEBUG") == "1":
             traceback.print_exc()
-        print(f"summit-game: internal error: {type(exc).__name__}: {exc} "
-              "(set SUMMIT_DEBUG=1 for details, and please report it)", file=sys.stderr)
+        print(
+            f"summit-game: internal error: {type(exc).__name__}: {exc} "
+            "(set SUMMIT_DEBUG=1 for details, and please report it)",
+            file=sys.stderr,
+        )
         return 70
 
 
@@ -205,7 +240,9 @@ def _report(exc: SummitError) -> None:
         for d in exc.diagnostics:
             print(d.format(), file=sys.stderr)
         n = sum(d.is_error for d in exc.diagnostics)
-        print(f"the pack has {n} error{'s' * (n != 1)}; run `summit-game check` on it",
-              file=sys.stderr)
+        print(
+            f"the pack has {n} error{'s' * (n != 1)}; run `summit-game check` on it",
+            file=sys.stderr,
+        )
     else:
         print(f"summit-game: {exc}", file=sys.stderr)

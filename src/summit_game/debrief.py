@@ -65,20 +65,37 @@ def build_debrief(pack: Pack, state: GameState) -> Debrief:
         chosen = scene.choice(d.choice)
         hist = scene.historical_choice
         history = scene.model.history
-        rows.append(DecisionRow(
-            i, d.seat, d.date, scene.title, chosen.text if chosen else d.choice, d.historical,
-            hist.text if hist else None, history.summary if history else None,
-            pack.source_titles(history.sources) if history else [],
-            scene.model.prompt, d.journal, d.divergence,
-        ))
+        rows.append(
+            DecisionRow(
+                i,
+                d.seat,
+                d.date,
+                scene.title,
+                chosen.text if chosen else d.choice,
+                d.historical,
+                hist.text if hist else None,
+                history.summary if history else None,
+                pack.source_titles(history.sources) if history else [],
+                scene.model.prompt,
+                d.journal,
+                d.divergence,
+            )
+        )
     date = state.date(pack)
     record = pack.record.at(date)
-    meters = [MeterRow(mid, m.label, state.meters[mid], record[mid])
-              for mid, m in pack.scenario.meters.items()]
+    meters = [
+        MeterRow(mid, m.label, state.meters[mid], record[mid])
+        for mid, m in pack.scenario.meters.items()
+    ]
     endings = {}
     for seat in state.seats:
         scene = pack.scenes[state.positions[seat]]
         if scene.model.ending is not None:
             endings[seat] = (scene.model.ending.title, scene.model.ending.summary)
-    return Debrief(rows, meters, pack.record.divergence(state.meters, date),
-                   sum(r.historical for r in rows), endings)
+    return Debrief(
+        rows,
+        meters,
+        pack.record.divergence(state.meters, date),
+        sum(r.historical for r in rows),
+        endings,
+    )

@@ -10,10 +10,10 @@ a test holds against that page.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a problem is: errors stop the pack from loading, warnings do not."""
 
     ERROR = "error"

@@ -96,7 +96,11 @@ class GameState(_Frozen):
 
 
 def _apply(
-    pack: Pack, meters: dict[str, float], effects: Effects, cause: str, kind: str,
+    pack: Pack,
+    meters: dict[str, float],
+    effects: Effects,
+    cause: str,
+    kind: str,
     out: list[MeterChange],
 ) -> None:
     spec = pack.scenario.meters
@@ -110,8 +114,13 @@ def _apply(
 
 
 def _enter(
-    pack: Pack, scene: PlayScene, seats: Sequence[str], meters: dict[str, float],
-    flags: frozenset[str], visited: frozenset[str], out: list[MeterChange],
+    pack: Pack,
+    scene: PlayScene,
+    seats: Sequence[str],
+    meters: dict[str, float],
+    flags: frozenset[str],
+    visited: frozenset[str],
+    out: list[MeterChange],
 ) -> frozenset[str]:
     """Show a scene: mark it visited and apply its entry events (once per run)."""
     if scene.id in visited:
@@ -150,10 +159,19 @@ def new_game(
     positions = {s: pack.scenario.roles[s].start for s in seats}
     turn = _next_turn(pack, seats, positions, seats[0])
     changes: list[MeterChange] = []
-    visited = _enter(pack, pack.scenes[positions[turn]], seats, meters, frozenset(),
-                     frozenset(), changes)
-    return GameState(seats=seats, names=dict(names or {}), positions=positions, turn=turn,
-                     meters=meters, visited=visited, opening=tuple(changes), seed=seed)
+    visited = _enter(
+        pack, pack.scenes[positions[turn]], seats, meters, frozenset(), frozenset(), changes
+    )
+    return GameState(
+        seats=seats,
+        names=dict(names or {}),
+        positions=positions,
+        turn=turn,
+        meters=meters,
+        visited=visited,
+        opening=tuple(changes),
+        seed=seed,
+    )
 
 
 def is_over(pack: Pack, state: GameState) -> bool:
@@ -165,7 +183,8 @@ def available(pack: Pack, state: GameState) -> list[PlayChoice]:
     """The choices on offer now: those whose condition holds, in the pack's order."""
     scene = pack.scenes[state.scene_id]
     return [
-        c for c in scene.choices
+        c
+        for c in scene.choices
         if c.condition is None or c.condition(state.meters, state.flags, state.visited)
     ]
 
@@ -197,20 +216,32 @@ def step(
             break
     positions = {**state.positions, state.turn: target}
     turn = _next_turn(pack, state.seats, positions, state.turn)
-    visited = _enter(pack, pack.scenes[positions[turn]], state.seats, meters, flags,
-                     state.visited, changes)
+    visited = _enter(
+        pack, pack.scenes[positions[turn]], state.seats, meters, flags, state.visited, changes
+    )
     hist = scene.historical_choice
     new_date = pack.scenes[positions[turn]].date
     decision = Decision(
-        seat=state.turn, scene=scene.id, choice=choice.id, date=scene.date,
-        historical=choice.historical, historical_choice=hist.id if hist else None,
-        changes=tuple(changes), journal=journal,
+        seat=state.turn,
+        scene=scene.id,
+        choice=choice.id,
+        date=scene.date,
+        historical=choice.historical,
+        historical_choice=hist.id if hist else None,
+        changes=tuple(changes),
+        journal=journal,
         divergence=pack.record.divergence(meters, new_date),
     )
-    new = state.model_copy(update={
-        "positions": positions, "turn": turn, "meters": meters, "flags": flags,
-        "visited": visited, "decisions": (*state.decisions, decision),
-    })
+    new = state.model_copy(
+        update={
+            "positions": positions,
+            "turn": turn,
+            "meters": meters,
+            "flags": flags,
+            "visited": visited,
+            "decisions": (*state.decisions, decision),
+        }
+    )
     return new, decision
 
 
@@ -235,13 +266,16 @@ def replay(pack: Pack, state: GameState, upto: int | None = None) -> GameState:
     current = new_game(pack, state.seats, seed=state.seed, names=state.names)
     for i, d in enumerate(decisions, 1):
         if current.scene_id not in pack.scenes or current.scene_id != d.scene:
-            raise GameError(f"decision {i} was taken in scene {d.scene!r}, which this version "
-                            "of the pack no longer reaches")
+            raise GameError(
+                f"decision {i} was taken in scene {d.scene!r}, which this version "
+                "of the pack no longer reaches"
+            )
         try:
             current, _ = step(pack, current, d.choice, d.journal)
         except GameError as exc:
-            raise GameError(f"decision {i} ({d.scene}: {d.choice}) cannot be replayed: "
-                            f"{exc.message}") from None
+            raise GameError(
+                f"decision {i} ({d.scene}: {d.choice}) cannot be replayed: {exc.message}"
+            ) from None
     return current
 
 

@@ -41,9 +41,7 @@ class ConditionError(SummitError):
     at the offending token; ``token`` is the text found there.
     """
 
-    def __init__(
-        self, message: str, column: int, token: str = "", hint: str | None = None
-    ) -> None:
+    def __init__(self, message: str, column: int, token: str = "", hint: str | None = None) -> None:
         super().__init__(message, hint)
         self.column = column
         self.token = token

@@ -47,8 +47,16 @@ def marks(pack: Pack) -> dict[str, SceneMarks]:
 
 def _label(pack: Pack, sid: str, m: SceneMarks) -> str:
     scene = pack.scenes[sid]
-    tags = [t for t, on in (("ENDING", m.ending), ("alt", m.counterfactual),
-                            ("UNREACHABLE", m.unreachable), ("DEAD END", m.dead_end)) if on]
+    tags = [
+        t
+        for t, on in (
+            ("ENDING", m.ending),
+            ("alt", m.counterfactual),
+            ("UNREACHABLE", m.unreachable),
+            ("DEAD END", m.dead_end),
+        )
+        if on
+    ]
     title = " ".join(scene.title.split())
     if len(title) > 48:
         title = title[:47] + "…"
@@ -57,7 +65,8 @@ def _label(pack: Pack, sid: str, m: SceneMarks) -> str:
 
 
 def _mermaid_text(text: str) -> str:
-    return "".join(f"#{ord(c)};" if c in '"<>&#[](){}|' or ord(c) < 32 else c for c in text)
+    """Text safe inside a quoted Mermaid label (entity codes for quotes and HTML)."""
+    return "".join(f"#{ord(c)};" if c in '"<>&#`' else " " if ord(c) < 32 else c for c in text)
 
 
 def _node_id(sid: str) -> str:
@@ -75,22 +84,35 @@ def to_mermaid(pack: Pack) -> str:
                 continue
             m = mk[sid]
             label = _mermaid_text(_label(pack, sid, m))
-            shape = f'(["{label}"])' if m.ending else f'{{{{"{label}"}}}}' if m.dead_end \
+            shape = (
+                f'(["{label}"])'
+                if m.ending
+                else f'{{{{"{label}"}}}}'
+                if m.dead_end
                 else f'["{label}"]'
+            )
             lines.append(f"    {_node_id(sid)}{shape}")
         lines.append("  end")
     for sid, scene in pack.scenes.items():
         for c in scene.choices:
             for _, target in c.next:
                 lines.append(f'  {_node_id(sid)} -->|"{_mermaid_text(c.id)}"| {_node_id(target)}')
-    classes = {"ending": "fill:#dfd,stroke:#060", "alt": "stroke-dasharray: 5 5",
-               "unreachable": "fill:#fdd,stroke:#a00", "deadend": "fill:#fee,stroke:#a00"}
+    classes = {
+        "ending": "fill:#dfd,stroke:#060",
+        "alt": "stroke-dasharray: 5 5",
+        "unreachable": "fill:#fdd,stroke:#a00",
+        "deadend": "fill:#fee,stroke:#a00",
+    }
     for name, style in classes.items():
         lines.append(f"  classDef {name} {style}")
     for sid in pack.scenes:
         m = mk[sid]
-        for name, on in (("ending", m.ending), ("alt", m.counterfactual),
-                         ("unreachable", m.unreachable), ("deadend", m.dead_end)):
+        for name, on in (
+            ("ending", m.ending),
+            ("alt", m.counterfactual),
+            ("unreachable", m.unreachable),
+            ("deadend", m.dead_end),
+        ):
             if on:
                 lines.append(f"  class {_node_id(sid)} {name}")
     return "\n".join(lines) + "\n"
@@ -123,7 +145,8 @@ def to_dot(pack: Pack) -> str:
     for sid, scene in pack.scenes.items():
         for c in scene.choices:
             for _, target in c.next:
-                lines.append(f'  "{_dot_text(sid)}" -> "{_dot_text(target)}" '
-                             f'[label="{_dot_text(c.id)}"];')
+                lines.append(
+                    f'  "{_dot_text(sid)}" -> "{_dot_text(target)}" [label="{_dot_text(c.id)}"];'
+                )
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -38,6 +38,9 @@ class LoadResult:
 
     pack: Pack | None
     diagnostics: list[Diagnostic]
+    partial: Pack | None = None
+    """The pack even when only the graph checks failed (unreachable scenes, dead
+    ends, loops): enough to draw its graph and explore it, not to play it."""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -106,15 +109,14 @@ def _keys_of(model: type[BaseModel]) -> list[str]:
 def _clean_loc(data: Any, loc: tuple[Any, ...], keep_last: bool) -> Path_:
     """Drop pydantic's union tags (``'str'``, ``'list[Branch]'``) from a location."""
     out: list[str | int] = []
-    cur = data
+    cur: Any = data
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
-        if isinstance(cur, dict) and isinstance(part, str) and part in cur:
+        if (isinstance(cur, dict) and isinstance(part, str) and part in cur) or (
+            isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
+        ):
             out.append(part)
-            cur = cur[part]
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
-            out.append(part)
-            cur = cur[part]
+            cur = cur[part] if isinstance(cur, dict) else cur[int(part)]
         elif last and keep_last and isinstance(part, str | int):
             out.append(part)
     return tuple(out)
@@ -167,17 +169,37 @@ def _schema_diagnostics(
             hint = f"did you mean {near[0]!r}?" if near else f"known keys: {', '.join(known)}"
             d = make("SG020", display, line, f"unknown key {key!r}", hint)
         elif etype == "missing":
-            d = make("SG021", display, line, f"missing key {str(loc[-1])!r} in {_parent(loc)}",
-                     "add it; see docs/authoring.md for what it means")
+            d = make(
+                "SG021",
+                display,
+                line,
+                f"missing key {str(loc[-1])!r} in {_parent(loc)}",
+                "add it; see docs/authoring.md for what it means",
+            )
         elif etype == "string_pattern_mismatch":
-            d = make("SG023", display, line, f"{value!r} is not a valid id ({where})",
-                     "ids use lowercase letters, digits, '_' and '-', starting with a letter")
+            d = make(
+                "SG023",
+                display,
+                line,
+                f"{value!r} is not a valid id ({where})",
+                "ids use lowercase letters, digits, '_' and '-', starting with a letter",
+            )
         elif etype.startswith("date") or etype.startswith("datetime"):
-            d = make("SG024", display, line, f"{_describe(value)} is not a date ({where})",
-                     "write a real date as YYYY-MM-DD")
+            d = make(
+                "SG024",
+                display,
+                line,
+                f"{_describe(value)} is not a date ({where})",
+                "write a real date as YYYY-MM-DD",
+            )
         elif etype == "literal_error":
-            d = make("SG026", display, line, f"{where} must be {err.get('ctx', {}).get('expected')}",
-                     "this program reads format 1 packs")
+            d = make(
+                "SG026",
+                display,
+                line,
+                f"{where} must be {err.get('ctx', {}).get('expected')}",
+                "this program reads format 1 packs",
+            )
         elif etype == "string_too_long":
             d = make("SG026", display, line, f"{where} is too long", err["msg"])
         else:
@@ -232,8 +254,13 @@ class _Loader:
         if doc.data is None:
             return None
         if not isinstance(doc.data, dict):
-            self.add("SG012", display, doc.line(()), f"the file holds {_describe(doc.data)}",
-                     "a pack file must be a mapping of keys to values")
+            self.add(
+                "SG012",
+                display,
+                doc.line(()),
+                f"the file holds {_describe(doc.data)}",
+                "a pack file must be a mapping of keys to values",
+            )
             return None
         try:
             return cls.model_validate(doc.data)
@@ -249,8 +276,13 @@ class _Loader:
     def scene_files(self) -> list[Path]:
         scenes_dir = self.root / "scenes"
         if not scenes_dir.is_dir():
-            self.add("SG013", self.display(scenes_dir), 0, "the pack has no scenes/ folder",
-                     "create scenes/ and put files holding `scenes:` in it")
+            self.add(
+                "SG013",
+                self.display(scenes_dir),
+                0,
+                "the pack has no scenes/ folder",
+                "create scenes/ and put files holding `scenes:` in it",
+            )
             return []
         files: list[Path] = []
         for dirpath, dirnames, filenames in os.walk(scenes_dir, followlinks=False):
@@ -262,20 +294,34 @@ class _Loader:
                     try:
                         p.resolve(strict=True).relative_to(self.root)
                     except (ValueError, OSError, RuntimeError):
-                        self.add("SG003", self.display(p), 0,
-                                 "this folder link leads outside the pack; it was not read",
-                                 "copy the files into the pack instead of linking")
+                        self.add(
+                            "SG003",
+                            self.display(p),
+                            0,
+                            "this folder link leads outside the pack; it was not read",
+                            "copy the files into the pack instead of linking",
+                        )
             dirnames.sort()
             for name in sorted(filenames):
                 if name.endswith((".yaml", ".yml")) and not name.startswith("."):
                     files.append(here / name)
                     if len(files) > MAX_FILES:
-                        self.add("SG013", self.display(scenes_dir), 0,
-                                 f"more than {MAX_FILES:,} scene files", "merge them")
+                        self.add(
+                            "SG013",
+                            self.display(scenes_dir),
+                            0,
+                            f"more than {MAX_FILES:,} scene files",
+                            "merge them",
+                        )
                         return files[:MAX_FILES]
         if not files:
-            self.add("SG013", self.display(scenes_dir), 0, "scenes/ holds no .yaml files",
-                     "add a file holding `scenes:`")
+            self.add(
+                "SG013",
+                self.display(scenes_dir),
+                0,
+                "scenes/ holds no .yaml files",
+                "add a file holding `scenes:`",
+            )
         return files
 
     # -------------------------------------------------------------- run
@@ -284,18 +330,33 @@ class _Loader:
         try:
             self.root = self.given.resolve(strict=True)
         except (OSError, RuntimeError):
-            self.add("SG013", str(self.given), 0, "no such pack folder",
-                     "give the folder that holds scenario.yaml")
+            self.add(
+                "SG013",
+                str(self.given),
+                0,
+                "no such pack folder",
+                "give the folder that holds scenario.yaml",
+            )
             return LoadResult(None, self.diags)
         if not self.root.is_dir():
-            self.add("SG013", str(self.given), 0, "not a folder",
-                     "give the folder that holds scenario.yaml")
+            self.add(
+                "SG013",
+                str(self.given),
+                0,
+                "not a folder",
+                "give the folder that holds scenario.yaml",
+            )
             return LoadResult(None, self.diags)
         scenario_path = self.root / "scenario.yaml"
         scenario: Scenario | None = None
         if not scenario_path.exists() and not scenario_path.is_symlink():
-            self.add("SG013", self.display(scenario_path), 0, "the pack has no scenario.yaml",
-                     "every pack needs scenario.yaml: run `summit-game new pack NAME` for one")
+            self.add(
+                "SG013",
+                self.display(scenario_path),
+                0,
+                "the pack has no scenario.yaml",
+                "every pack needs scenario.yaml: run `summit-game new pack NAME` for one",
+            )
         else:
             sdoc = self.read(scenario_path)
             scenario = self.validate(sdoc, Scenario, self.display(scenario_path))
@@ -318,9 +379,13 @@ class _Loader:
                 line = doc.line(("scenes", i))
                 if scene.id in scenes:
                     _, _, ofile, oline = scenes[scene.id]
-                    self.add("SG030", display, doc.line(("scenes", i, "id")),
-                             f"scene id {scene.id!r} is used twice (also at {ofile}:{oline})",
-                             "scene ids must be unique across the whole pack")
+                    self.add(
+                        "SG030",
+                        display,
+                        doc.line(("scenes", i, "id")),
+                        f"scene id {scene.id!r} is used twice (also at {ofile}:{oline})",
+                        "scene ids must be unique across the whole pack",
+                    )
                     continue
                 scenes[scene.id] = (scene, doc, display, line)
 
@@ -329,52 +394,82 @@ class _Loader:
             pack = self.cross_check(scenario, scenes, glossary)
         self.diags.sort(key=sort_key)
         if any(d.is_error for d in self.diags):
-            pack = None
-        return LoadResult(pack, self.diags)
+            return LoadResult(None, self.diags, pack)
+        return LoadResult(pack, self.diags, pack)
 
     # -------------------------------------------------------------- scenario
 
     def check_scenario(self, sc: Scenario, doc: YamlDoc, display: str) -> None:
         if sc.start > sc.end:
-            self.add("SG026", display, doc.line(("end",)), "the scenario ends before it starts",
-                     "swap start and end")
+            self.add(
+                "SG026",
+                display,
+                doc.line(("end",)),
+                "the scenario ends before it starts",
+                "swap start and end",
+            )
         for mid, m in sc.meters.items():
             line = doc.line(("meters", mid))
             if m.min >= m.max:
                 self.add("SG026", display, line, f"meter {mid!r}: min must be below max")
             elif not m.min <= m.start <= m.max:
-                self.add("SG026", display, doc.line(("meters", mid, "start")),
-                         f"meter {mid!r} starts at {m.start}, outside {m.min}..{m.max}",
-                         "put start between min and max")
+                self.add(
+                    "SG026",
+                    display,
+                    doc.line(("meters", mid, "start")),
+                    f"meter {mid!r} starts at {m.start}, outside {m.min}..{m.max}",
+                    "put start between min and max",
+                )
         for rid, role in sc.roles.items():
             del rid, role  # start scenes are checked once the scenes are known
         last = None
         for i, cp in enumerate(sc.record):
             line = doc.line(("record", i))
             if not sc.start <= cp.date <= sc.end:
-                self.add("SG025", display, doc.line(("record", i, "date")),
-                         f"checkpoint date {cp.date} is outside {sc.start}..{sc.end}")
+                self.add(
+                    "SG025",
+                    display,
+                    doc.line(("record", i, "date")),
+                    f"checkpoint date {cp.date} is outside {sc.start}..{sc.end}",
+                )
             if last is not None and cp.date < last:
-                self.add("SG061", display, line, f"checkpoint {cp.date} comes after a later one",
-                         "list checkpoints oldest first")
+                self.add(
+                    "SG061",
+                    display,
+                    line,
+                    f"checkpoint {cp.date} comes after a later one",
+                    "list checkpoints oldest first",
+                )
             last = cp.date
             for mid, v in cp.values.items():
                 if mid not in sc.meters:
-                    self.unknown("SG033", display, doc.line(("record", i, "values", mid)),
-                                 "meter", mid, sc.meters)
+                    self.unknown(
+                        "SG033",
+                        display,
+                        doc.line(("record", i, "values", mid)),
+                        "meter",
+                        mid,
+                        sc.meters,
+                    )
                 elif not sc.meters[mid].min <= v <= sc.meters[mid].max:
-                    self.add("SG026", display, doc.line(("record", i, "values", mid)),
-                             f"record value {v} for {mid!r} is outside the meter's bounds")
+                    self.add(
+                        "SG026",
+                        display,
+                        doc.line(("record", i, "values", mid)),
+                        f"record value {v} for {mid!r} is outside the meter's bounds",
+                    )
             self.check_sources(cp.sources, sc, display, doc, ("record", i, "sources"))
 
-    def unknown(self, code: str, display: str, line: int, kind: str, name: str,
-                known: Iterable[str]) -> None:
+    def unknown(
+        self, code: str, display: str, line: int, kind: str, name: str, known: Iterable[str]
+    ) -> None:
         near = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
         hint = f"did you mean {near[0]!r}?" if near else f"no {kind} has that id"
         self.add(code, display, line, f"unknown {kind} {name!r}", hint)
 
-    def check_sources(self, ids: list[str], sc: Scenario | None, display: str, doc: YamlDoc,
-                      path: Path_) -> None:
+    def check_sources(
+        self, ids: list[str], sc: Scenario | None, display: str, doc: YamlDoc, path: Path_
+    ) -> None:
         if sc is None:
             return
         for j, sid in enumerate(ids):
@@ -387,21 +482,34 @@ class _Loader:
         if doc.data is None:
             return {}
         if not isinstance(doc.data, dict):
-            self.add("SG012", display, doc.line(()), f"the glossary holds {_describe(doc.data)}",
-                     "write `term: {definition: ..., sources: [...]}` lines")
+            self.add(
+                "SG012",
+                display,
+                doc.line(()),
+                f"the glossary holds {_describe(doc.data)}",
+                "write `term: {definition: ..., sources: [...]}` lines",
+            )
             return {}
         out: dict[str, GlossaryEntry] = {}
         for term, entry in doc.data.items():
             if not isinstance(entry, dict):
-                self.add("SG022", display, doc.line((term,)),
-                         f"glossary term {term!r} should be a mapping with `definition`",
-                         "write `definition:` and `sources:` under the term")
+                self.add(
+                    "SG022",
+                    display,
+                    doc.line((term,)),
+                    f"glossary term {term!r} should be a mapping with `definition`",
+                    "write `definition:` and `sources:` under the term",
+                )
                 continue
             try:
                 out[term] = GlossaryEntry.model_validate(entry)
             except ValidationError as exc:
-                sub = YamlDoc(entry, {k[1:]: v for k, v in doc.lines.items() if k[:1] == (term,)},
-                              [], {p[1:] for p in doc.bad_paths if p[:1] == (term,)})
+                sub = YamlDoc(
+                    entry,
+                    {k[1:]: v for k, v in doc.lines.items() if k[:1] == (term,)},
+                    [],
+                    {p[1:] for p in doc.bad_paths if p[:1] == (term,)},
+                )
                 for d in _schema_diagnostics(exc, GlossaryEntry, sub, display):
                     self.diags.append(d)
                 continue
@@ -430,21 +538,39 @@ class _Loader:
                 self.unknown("SG031", sdisplay, 0, "scene", role.start, scenes)
             elif scenes[role.start][0].role != rid:
                 s = scenes[role.start]
-                self.add("SG032", s[2], s[3],
-                         f"role {rid!r} starts at {role.start!r}, a scene of role "
-                         f"{scenes[role.start][0].role!r}", "start each role on one of its scenes")
+                self.add(
+                    "SG032",
+                    s[2],
+                    s[3],
+                    f"role {rid!r} starts at {role.start!r}, a scene of role "
+                    f"{scenes[role.start][0].role!r}",
+                    "start each role on one of its scenes",
+                )
         if any(d.is_error for d in self.diags):
-            self.add("SG099", str(self.given), 0,
-                     "reachability, dead-end and loop checks were skipped",
-                     "fix the errors above first; they would make these checks misleading")
+            self.add(
+                "SG099",
+                str(self.given),
+                0,
+                "reachability, dead-end and loop checks were skipped",
+                "fix the errors above first; they would make these checks misleading",
+            )
             return None
         self.check_graph(sc, play, scenes)
         locations = {sid: (v[2], v[3]) for sid, v in scenes.items()}
-        return Pack(self.root, sc, play, glossary, Record(sc), self.digest.hexdigest(), locations,
-                    tuple(d for d in self.diags if not d.is_error))
+        return Pack(
+            self.root,
+            sc,
+            play,
+            glossary,
+            Record(sc),
+            self.digest.hexdigest(),
+            locations,
+            tuple(d for d in self.diags if not d.is_error),
+        )
 
-    def condition(self, text: str | None, names: Names, display: str, line: int,
-                  where: str) -> Condition | None:
+    def condition(
+        self, text: str | None, names: Names, display: str, line: int, where: str
+    ) -> Condition | None:
         if text is None:
             return None
         try:
@@ -455,8 +581,9 @@ class _Loader:
             self.add(code, display, line, f"{where}: {exc.message}{at} in {text!r}", exc.hint)
             return None
 
-    def effects(self, effects: dict[str, float | int], sc: Scenario, display: str,
-                doc: YamlDoc, path: Path_) -> Effects:
+    def effects(
+        self, effects: dict[str, float | int], sc: Scenario, display: str, doc: YamlDoc, path: Path_
+    ) -> Effects:
         out = []
         for mid, delta in effects.items():
             if mid not in sc.meters:
@@ -465,34 +592,64 @@ class _Loader:
                 out.append((mid, float(delta)))
         return tuple(out)
 
-    def compile_scene(self, sc: Scenario, scene: Scene, doc: YamlDoc, display: str, line: int,
-                      names: Names, scenes: dict[str, Any]) -> PlayScene:
+    def compile_scene(
+        self,
+        sc: Scenario,
+        scene: Scene,
+        doc: YamlDoc,
+        display: str,
+        line: int,
+        names: Names,
+        scenes: dict[str, Any],
+    ) -> PlayScene:
         base: Path_ = ("scenes", doc_index(doc, scene.id))
         if scene.role not in sc.roles:
             self.unknown("SG032", display, doc.line((*base, "role")), "role", scene.role, sc.roles)
         if not sc.start <= scene.date <= sc.end:
-            self.add("SG025", display, doc.line((*base, "date")),
-                     f"scene date {scene.date} is outside the scenario's span "
-                     f"{sc.start}..{sc.end}", "fix the date or widen start/end in scenario.yaml")
+            self.add(
+                "SG025",
+                display,
+                doc.line((*base, "date")),
+                f"scene date {scene.date} is outside the scenario's span {sc.start}..{sc.end}",
+                "fix the date or widen start/end in scenario.yaml",
+            )
         if scene.history is not None:
-            self.check_sources(scene.history.sources, sc, display, doc,
-                               (*base, "history", "sources"))
+            self.check_sources(
+                scene.history.sources, sc, display, doc, (*base, "history", "sources")
+            )
         events = []
         for k, ev in enumerate(scene.events):
             epath = (*base, "events", k)
             if ev.by is not None and ev.by not in sc.roles:
                 self.unknown("SG032", display, doc.line((*epath, "by")), "role", ev.by, sc.roles)
             self.check_sources(ev.sources, sc, display, doc, (*epath, "sources"))
-            events.append(PlayEvent(
-                ev.text, ev.by, self.effects(ev.effects, sc, display, doc, (*epath, "effects")),
-                self.condition(ev.if_, names, display, doc.line((*epath, "if")), "event condition"),
-                tuple(ev.sources)))
+            events.append(
+                PlayEvent(
+                    ev.text,
+                    ev.by,
+                    self.effects(ev.effects, sc, display, doc, (*epath, "effects")),
+                    self.condition(
+                        ev.if_, names, display, doc.line((*epath, "if")), "event condition"
+                    ),
+                    tuple(ev.sources),
+                )
+            )
         if scene.ending is not None and scene.choices:
-            self.add("SG053", display, line, f"scene {scene.id!r} is an ending but has choices",
-                     "remove `choices`, or remove `ending` if play goes on")
+            self.add(
+                "SG053",
+                display,
+                line,
+                f"scene {scene.id!r} is an ending but has choices",
+                "remove `choices`, or remove `ending` if play goes on",
+            )
         if scene.ending is None and not scene.choices:
-            self.add("SG051", display, line, f"scene {scene.id!r} has no choices and is not an "
-                     "ending", "add choices, or an `ending:` block with a title and summary")
+            self.add(
+                "SG051",
+                display,
+                line,
+                f"scene {scene.id!r} has no choices and is not an ending",
+                "add choices, or an `ending:` block with a title and summary",
+            )
         choices = []
         seen: dict[str, int] = {}
         historical = 0
@@ -500,59 +657,112 @@ class _Loader:
             cpath = (*base, "choices", j)
             cline = doc.line(cpath)
             if ch.id in seen:
-                self.add("SG030", display, doc.line((*cpath, "id")),
-                         f"choice id {ch.id!r} is used twice in scene {scene.id!r} "
-                         f"(also at line {seen[ch.id]})", "choice ids must be unique in a scene")
+                self.add(
+                    "SG030",
+                    display,
+                    doc.line((*cpath, "id")),
+                    f"choice id {ch.id!r} is used twice in scene {scene.id!r} "
+                    f"(also at line {seen[ch.id]})",
+                    "choice ids must be unique in a scene",
+                )
             seen[ch.id] = cline
             historical += ch.historical
             nxt: list[tuple[Condition | None, str]] = []
             if ch.next is None:
                 if scene.ending is None:
-                    self.add("SG051", display, cline,
-                             f"choice {ch.id!r} has no `next`, so play stops here",
-                             "add `next: <scene id>`")
+                    self.add(
+                        "SG051",
+                        display,
+                        cline,
+                        f"choice {ch.id!r} has no `next`, so play stops here",
+                        "add `next: <scene id>`",
+                    )
             elif isinstance(ch.next, str):
                 nxt.append((None, ch.next))
                 if ch.next not in scenes:
-                    self.unknown("SG031", display, doc.line((*cpath, "next")), "scene",
-                                 ch.next, scenes)
+                    self.unknown(
+                        "SG031", display, doc.line((*cpath, "next")), "scene", ch.next, scenes
+                    )
             else:
                 if not ch.next:
-                    self.add("SG042", display, doc.line((*cpath, "next")),
-                             "the `next` list is empty", "add at least one `- goto: <scene>`")
+                    self.add(
+                        "SG042",
+                        display,
+                        doc.line((*cpath, "next")),
+                        "the `next` list is empty",
+                        "add at least one `- goto: <scene>`",
+                    )
                 for k, br in enumerate(ch.next):
                     bline = doc.line((*cpath, "next", k))
                     last = k == len(ch.next) - 1
                     if last and br.if_ is not None:
-                        self.add("SG042", display, bline,
-                                 "the last item of a `next` list must have no `if`",
-                                 "add a final `- goto: <scene>` for when nothing else holds")
+                        self.add(
+                            "SG042",
+                            display,
+                            bline,
+                            "the last item of a `next` list must have no `if`",
+                            "add a final `- goto: <scene>` for when nothing else holds",
+                        )
                     if not last and br.if_ is None:
-                        self.add("SG042", display, bline,
-                                 "only the last item of a `next` list may leave out `if`",
-                                 "items after it could never be taken")
+                        self.add(
+                            "SG042",
+                            display,
+                            bline,
+                            "only the last item of a `next` list may leave out `if`",
+                            "items after it could never be taken",
+                        )
                     if br.goto not in scenes:
-                        self.unknown("SG031", display, doc.line((*cpath, "next", k, "goto")),
-                                     "scene", br.goto, scenes)
+                        self.unknown(
+                            "SG031",
+                            display,
+                            doc.line((*cpath, "next", k, "goto")),
+                            "scene",
+                            br.goto,
+                            scenes,
+                        )
                     cond = self.condition(br.if_, names, display, bline, "`next` condition")
                     nxt.append((cond, br.goto))
-            choices.append(PlayChoice(
-                ch.id, ch.text,
-                self.condition(ch.if_, names, display, doc.line((*cpath, "if")),
-                               "choice condition"),
-                self.effects(ch.effects, sc, display, doc, (*cpath, "effects")),
-                frozenset(ch.set), ch.historical, tuple(nxt), ch))
+            choices.append(
+                PlayChoice(
+                    ch.id,
+                    ch.text,
+                    self.condition(
+                        ch.if_, names, display, doc.line((*cpath, "if")), "choice condition"
+                    ),
+                    self.effects(ch.effects, sc, display, doc, (*cpath, "effects")),
+                    frozenset(ch.set),
+                    ch.historical,
+                    tuple(nxt),
+                    ch,
+                )
+            )
         if historical > 1:
-            self.add("SG060", display, line,
-                     f"scene {scene.id!r} marks {historical} choices as historical",
-                     "mark only what the real actor did")
-        return PlayScene(scene.id, scene.role, scene.date, scene.title, tuple(choices),
-                         tuple(events), scene.ending is not None, scene)
+            self.add(
+                "SG060",
+                display,
+                line,
+                f"scene {scene.id!r} marks {historical} choices as historical",
+                "mark only what the real actor did",
+            )
+        return PlayScene(
+            scene.id,
+            scene.role,
+            scene.date,
+            scene.title,
+            tuple(choices),
+            tuple(events),
+            scene.ending is not None,
+            scene,
+        )
 
     # -------------------------------------------------------------- graph
 
-    def check_graph(self, sc: Scenario, play: dict[str, PlayScene],
-                    scenes: dict[str, tuple[Scene, YamlDoc, str, int]]) -> None:
+    def check_graph(
+        self,
+        sc: Scenario,
+        play: dict[str, PlayScene],
+        scenes: dict[str, tuple[Scene, YamlDoc, str, int]],
+    ) -> None:
         edges = {sid: [t for c in s.choices for _, t in c.next] for sid, s in play.items()}
         reach: set[str] = set()
         stack = [r.start for r in sc.roles.values()]
@@ -565,8 +775,13 @@ class _Loader:
         for sid in play:
             if sid not in reach:
                 _, _, display, line = scenes[sid]
-                self.add("SG050", display, line, f"no seat can reach scene {sid!r}",
-                         "link it from a choice's `next`, or move the draft out of scenes/")
+                self.add(
+                    "SG050",
+                    display,
+                    line,
+                    f"no seat can reach scene {sid!r}",
+                    "link it from a choice's `next`, or move the draft out of scenes/",
+                )
         # Scenes from which some ending can be reached (conditions ignored).
         back: dict[str, list[str]] = {sid: [] for sid in play}
         for sid, targets in edges.items():
@@ -589,17 +804,26 @@ class _Loader:
             reported.update(loop)
             _, _, display, line = scenes[sid]
             names = ", ".join(sorted(loop)[:5]) + (" ..." if len(loop) > 5 else "")
-            self.add("SG052", display, line,
-                     f"scenes {names} form a loop that no choice leaves",
-                     "give one of them a choice whose `next` leads on toward an ending")
-        for sid, s in play.items():
-            for c in s.choices:
+            self.add(
+                "SG052",
+                display,
+                line,
+                f"scenes {names} form a loop that no choice leaves",
+                "give one of them a choice whose `next` leads on toward an ending",
+            )
+        for sid, here in play.items():
+            for c in here.choices:
                 for _, t in c.next:
-                    if t in play and play[t].date < s.date and play[t].role == s.role:
+                    if t in play and play[t].date < here.date and play[t].role == here.role:
                         _, _, display, line = scenes[sid]
-                        self.add("SG062", display, line,
-                                 f"choice {c.id!r} leads to {t!r}, dated {play[t].date}, "
-                                 f"before this scene's {s.date}", "check the dates")
+                        self.add(
+                            "SG062",
+                            display,
+                            line,
+                            f"choice {c.id!r} leads to {t!r}, dated {play[t].date}, "
+                            f"before this scene's {here.date}",
+                            "check the dates",
+                        )
 
 
 def _component(start: str, edges: dict[str, list[str]], allowed: set[str]) -> set[str]:

@@ -132,8 +132,10 @@ class PlainGame:
             if self.until is not None and not over and scene.date > self.until:
                 self.say(f"== Stop here for discussion: the lesson ends at {self.until}. ==")
                 self.autosave()
-                self.say(f"Your game is saved as '{AUTOSAVE}'; continue next time with "
-                         f"--load {AUTOSAVE}.")
+                self.say(
+                    f"Your game is saved as '{AUTOSAVE}'; continue next time with "
+                    f"--load {AUTOSAVE}."
+                )
                 return 0
             key = f"{state.turn}:{scene.id}:{len(state.decisions)}"
             if key != shown:
@@ -184,8 +186,9 @@ class PlainGame:
         seat_name = self.pack.scenario.roles[scene.role].name
         if len(self.state.seats) > 1:
             who = self.state.names.get(scene.role)
-            self.say(f"--- {visible(seat_name)}'s turn" + (f" ({visible(who)})" if who else "")
-                     + " ---")
+            self.say(
+                f"--- {visible(seat_name)}'s turn" + (f" ({visible(who)})" if who else "") + " ---"
+            )
         place = f", {visible(model.place)}" if model.place else ""
         flag = " [alternate history]" if model.counterfactual else ""
         self.say(f"{scene.date.isoformat()}{place}{flag}")
@@ -199,8 +202,10 @@ class PlainGame:
     def changes(self, changes: tuple[MeterChange, ...] | list[MeterChange]) -> None:
         for ch in changes:
             label = self.pack.meter_label(ch.meter)
-            self.say(f"  {visible(label)} {signed(ch.after - ch.before)} "
-                     f"(now {number(ch.after)}): {visible(ch.cause)}")
+            self.say(
+                f"  {visible(label)} {signed(ch.after - ch.before)} "
+                f"(now {number(ch.after)}): {visible(ch.cause)}"
+            )
 
     def pick(self, n: int) -> None:
         assert self.state is not None
@@ -231,8 +236,11 @@ class PlainGame:
         self.say("What really happened:")
         self.say(visible(hist.summary.strip()))
         if real is not None:
-            mark = ("You did what the real actor did." if decision.historical
-                    else f"The real actor chose: {visible(real.text)}")
+            mark = (
+                "You did what the real actor did."
+                if decision.historical
+                else f"The real actor chose: {visible(real.text)}"
+            )
             self.say(mark)
         for title in self.pack.source_titles(hist.sources):
             self.say(f"  Source: {visible(title)}")
@@ -245,8 +253,11 @@ class PlainGame:
         for mid, m in self.pack.scenario.meters.items():
             value, hist = self.state.meters[mid], record[mid]
             gap = value - hist
-            words = ("same as history" if gap == 0
-                     else f"{number(abs(gap))} {'above' if gap > 0 else 'below'} history")
+            words = (
+                "same as history"
+                if gap == 0
+                else f"{number(abs(gap))} {'above' if gap > 0 else 'below'} history"
+            )
             self.say(f"  {mid}: {visible(m.label)} {number(value)} / {number(hist)} ({words})")
         self.say(f"Divergence from history: {number(engine.divergence(self.pack, self.state))}")
 
@@ -261,14 +272,15 @@ class PlainGame:
         self.say("== Debrief ==")
         for row in report.decisions:
             mark = "as history" if row.historical else "departed from history"
-            self.say(f"{row.number}. {row.date.isoformat()} {visible(row.scene_title)}: "
-                     f"you chose {visible(row.chosen)!r} ({mark})")
+            self.say(
+                f"{row.number}. {row.date.isoformat()} {visible(row.scene_title)}: "
+                f"you chose {visible(row.chosen)!r} ({mark})"
+            )
             if not row.historical and row.history_choice:
                 self.say(f"   The real actor chose {visible(row.history_choice)!r}.")
             if row.journal:
                 self.say(f"   Your reflection: {visible(row.journal)}")
-        self.say(f"You matched history in {report.matched} of {len(report.decisions)} "
-                 "decisions.")
+        self.say(f"You matched history in {report.matched} of {len(report.decisions)} decisions.")
         self.meters()
         self.say("The game is over: undo, load NAME, or quit.")
 
@@ -302,8 +314,11 @@ class PlainGame:
 
     def load(self, name: str) -> GameState | None:
         try:
-            path = Path(name) if name.endswith(".json") and "/" in name else save_path(
-                self.saves, name)
+            path = (
+                Path(name)
+                if name.endswith(".json") and "/" in name
+                else save_path(self.saves, name)
+            )
             state = load_save(path, self.pack)
         except SaveError as exc:
             self.say(f"Could not load: {visible(str(exc))}")
@@ -336,4 +351,3 @@ def run_plain(
     """Play ``pack`` in plain mode; returns the exit code."""
     game = PlainGame(pack, saves, stdin, stdout, until=until)
     return game.run(seats, names=names, load=load, seed=seed)
-

@@ -13,6 +13,7 @@ one-line reason that names the file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -100,18 +101,25 @@ def write_save(folder: Path, name: str, pack: Pack, state: GameState, label: str
     """Write ``state`` atomically as save ``name``; returns the path written."""
     path = save_path(folder, name)
     payload = SaveFile(
-        pack_id=pack.id, pack_version=pack.version, pack_digest=pack.digest,
-        saved_at=dt.datetime.now(dt.UTC).replace(microsecond=0), label=label, state=state,
+        pack_id=pack.id,
+        pack_version=pack.version,
+        pack_digest=pack.digest,
+        saved_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        label=label,
+        state=state,
     )
     data = payload.model_dump_json(indent=1).encode("utf-8")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SaveError(f"{folder}: cannot create the saves folder ({exc.strerror})",
-                        "choose another folder with --saves-dir") from None
+        raise SaveError(
+            f"{folder}: cannot create the saves folder ({exc.strerror})",
+            "choose another folder with --saves-dir",
+        ) from None
     if not folder.is_dir():
-        raise SaveError(f"{folder}: the saves folder is not a folder",
-                        "choose another folder with --saves-dir")
+        raise SaveError(
+            f"{folder}: the saves folder is not a folder", "choose another folder with --saves-dir"
+        )
     tmp = folder / f".{path.name}.tmp-{secrets.token_hex(4)}"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -125,12 +133,12 @@ def write_save(folder: Path, name: str, pack: Pack, state: GameState, label: str
             os.close(fd)
         os.replace(tmp, path)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink()
-        except OSError:
-            pass
-        raise SaveError(f"{path}: could not save ({exc.strerror}); earlier saves are intact",
-                        "free some disk space or choose another folder") from None
+        raise SaveError(
+            f"{path}: could not save ({exc.strerror}); earlier saves are intact",
+            "free some disk space or choose another folder",
+        ) from None
     _fsync_dir(folder)
     return path
 
@@ -158,13 +166,17 @@ def read_save(path: Path) -> SaveFile:
     if not isinstance(version, int) or isinstance(version, bool):
         raise SaveError(f"{path}: the save has no valid version number")
     if version > SAVE_VERSION:
-        raise SaveError(f"{path}: written by a newer Summit (save format {version}); "
-                        f"this one reads up to {SAVE_VERSION}", "update Summit to load it")
+        raise SaveError(
+            f"{path}: written by a newer Summit (save format {version}); "
+            f"this one reads up to {SAVE_VERSION}",
+            "update Summit to load it",
+        )
     try:
         return SaveFile.model_validate(obj)
     except (ValidationError, RecursionError):
-        raise SaveError(f"{path}: the save is damaged (its contents do not fit the format)"
-                        ) from None
+        raise SaveError(
+            f"{path}: the save is damaged (its contents do not fit the format)"
+        ) from None
 
 
 def load_save(path: Path, pack: Pack) -> GameState:
@@ -175,19 +187,36 @@ def load_save(path: Path, pack: Pack) -> GameState:
     """
     save = read_save(path)
     if save.pack_id != pack.id:
-        raise SaveError(f"{path}: this save is for pack {save.pack_id!r}, not {pack.id!r}",
-                        "load it with --content pointing at that pack")
+        raise SaveError(
+            f"{path}: this save is for pack {save.pack_id!r}, not {pack.id!r}",
+            "load it with --content pointing at that pack",
+        )
     state = save.state
-    if save.pack_digest == pack.digest:
-        return state
     missing = [s for s in state.positions.values() if s not in pack.scenes]
-    if missing:
-        raise SaveError(f"{path}: the save is at scene {missing[0]!r}, which this version of "
-                        "the pack no longer has", "ask the pack's author, or start a new game")
+    if missing and save.pack_digest != pack.digest:
+        raise SaveError(
+            f"{path}: the save is at scene {missing[0]!r}, which this version of "
+            "the pack no longer has",
+            "ask the pack's author, or start a new game",
+        )
+    # The decision log is the truth: rebuilding from it catches a damaged file
+    # (same pack) and carries a save across an edited pack (when it still replays).
     try:
         rebuilt = replay(pack, state)
-    except GameError as exc:
-        raise SaveError(f"{path}: the pack has changed since this save: {exc.message}") from None
+    except (GameError, KeyError):
+        if save.pack_digest == pack.digest:
+            raise SaveError(f"{path}: the save is damaged (its decisions do not replay)") from None
+        raise SaveError(
+            f"{path}: the pack has changed since this save and its decisions no longer replay",
+            "start a new game, or use the pack it was made with",
+        ) from None
+    if save.pack_digest == pack.digest and (
+        rebuilt.positions != state.positions
+        or rebuilt.meters != state.meters
+        or rebuilt.flags != state.flags
+        or rebuilt.turn != state.turn
+    ):
+        raise SaveError(f"{path}: the save is damaged (its state does not match its decisions)")
     return rebuilt
 
 

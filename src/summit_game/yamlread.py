@@ -99,8 +99,12 @@ class _Builder:
             )
             raise _Abort
         if depth > MAX_DEPTH:
-            self.fail("SG010", line, f"lists and mappings nest deeper than {MAX_DEPTH} levels",
-                      "flatten the structure")
+            self.fail(
+                "SG010",
+                line,
+                f"lists and mappings nest deeper than {MAX_DEPTH} levels",
+                "flatten the structure",
+            )
             raise _Abort
         self.doc.lines.setdefault(path, line)
         if isinstance(node, yaml.MappingNode):
@@ -168,11 +172,19 @@ class _Builder:
             return self.constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.YAMLError):
             if tag == f"{_CORE}timestamp":
-                self.fail("SG024", line, f"{node.value!r} is not a real date",
-                          "use YYYY-MM-DD with a day that exists in that month")
+                self.fail(
+                    "SG024",
+                    line,
+                    f"{node.value!r} is not a real date",
+                    "use YYYY-MM-DD with a day that exists in that month",
+                )
             else:
-                self.fail("SG022", line, f"{node.value!r} is not a usable number",
-                          "use an ordinary number, or quote it if it is text")
+                self.fail(
+                    "SG022",
+                    line,
+                    f"{node.value!r} is not a usable number",
+                    "use an ordinary number, or quote it if it is text",
+                )
             return None
 
 
@@ -199,8 +211,13 @@ def parse_text(text: str, display: str) -> YamlDoc:
     tab = _TAB_INDENT.search(text)
     if tab:
         doc.diagnostics.append(
-            make("SG006", display, _display_line(text, tab.start()),
-                 "a tab is used for indentation", "YAML indents with spaces only")
+            make(
+                "SG006",
+                display,
+                _display_line(text, tab.start()),
+                "a tab is used for indentation",
+                "YAML indents with spaces only",
+            )
         )
         return doc
     try:
@@ -212,12 +229,20 @@ def parse_text(text: str, display: str) -> YamlDoc:
         doc.diagnostics.append(make("SG007", display, 1, f"YAML could not be read: {exc}"))
         return doc
     except RecursionError:
-        doc.diagnostics.append(make("SG010", display, 1, "lists and mappings nest too deeply",
-                                    "flatten the structure"))
+        doc.diagnostics.append(
+            make("SG010", display, 1, "lists and mappings nest too deeply", "flatten the structure")
+        )
         return doc
     if root is None:
-        doc.diagnostics.append(make("SG011", display, 1, "the file is empty or only comments",
-                                    "add content, or delete the file"))
+        doc.diagnostics.append(
+            make(
+                "SG011",
+                display,
+                1,
+                "the file is empty or only comments",
+                "add content, or delete the file",
+            )
+        )
         return doc
     builder = _Builder(doc, display)
     try:
@@ -225,8 +250,9 @@ def parse_text(text: str, display: str) -> YamlDoc:
     except _Abort:
         doc.data = None
     except RecursionError:
-        doc.diagnostics.append(make("SG010", display, 1, "lists and mappings nest too deeply",
-                                    "flatten the structure"))
+        doc.diagnostics.append(
+            make("SG010", display, 1, "lists and mappings nest too deeply", "flatten the structure")
+        )
         doc.data = None
     return doc
 
@@ -275,27 +301,38 @@ def read_file(path: Path, display: str, root: Path) -> YamlDoc:
     try:
         real.relative_to(root)
     except ValueError:
-        return fail("SG003", "this link leads outside the pack; it was not read",
-                    "copy the file into the pack instead of linking to it")
+        return fail(
+            "SG003",
+            "this link leads outside the pack; it was not read",
+            "copy the file into the pack instead of linking to it",
+        )
     try:
         st = real.stat()
     except OSError as exc:
         return fail("SG001", f"the file cannot be read: {exc.strerror}")
     if not stat.S_ISREG(st.st_mode):
-        return fail("SG001", "not a regular file (a pipe, device or folder); it was not read",
-                    "remove it or rename it so it does not end in .yaml")
+        return fail(
+            "SG001",
+            "not a regular file (a pipe, device or folder); it was not read",
+            "remove it or rename it so it does not end in .yaml",
+        )
     if st.st_size > MAX_FILE_BYTES:
-        return fail("SG002",
-                    f"the file is {st.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                    "split it into several files under scenes/")
+        return fail(
+            "SG002",
+            f"the file is {st.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+            "split it into several files under scenes/",
+        )
     try:
         with open(real, "rb") as fh:
             raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return fail("SG001", f"the file cannot be read: {exc.strerror}")
     if len(raw) > MAX_FILE_BYTES:
-        return fail("SG002", f"the file is larger than {MAX_FILE_BYTES:,} bytes",
-                    "split it into several files under scenes/")
+        return fail(
+            "SG002",
+            f"the file is larger than {MAX_FILE_BYTES:,} bytes",
+            "split it into several files under scenes/",
+        )
     doc.digest = hashlib.sha256(raw).hexdigest()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -303,8 +340,12 @@ def read_file(path: Path, display: str, root: Path) -> YamlDoc:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        return fail("SG004", f"byte 0x{raw[exc.start]:02x} is not UTF-8 text",
-                    "save the file as UTF-8 in your editor", line)
+        return fail(
+            "SG004",
+            f"byte 0x{raw[exc.start]:02x} is not UTF-8 text",
+            "save the file as UTF-8 in your editor",
+            line,
+        )
     parsed = parse_text(text, display)
     parsed.digest = doc.digest
     return parsed

@@ -1,0 +1,153 @@
+"""What the screens show, worked out from the pack and the state (no Textual).
+
+Every function here is pure, so the same wording reaches every screen and
+the tests can check it without running an app.  Content text always goes
+through :func:`summit_game.text.visible` before it reaches a widget, and
+widgets receive :class:`rich.text.Text` objects, never markup strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from summit_game import engine
+from summit_game.debrief import build_debrief
+from summit_game.engine import GameState, MeterChange
+from summit_game.pack import Pack
+from summit_game.text import number, signed, visible
+
+
+def plain(text: str | None, style: str = "") -> Text:
+    """Content text as a Text object: control characters shown, never markup."""
+    return Text(visible((text or "").strip()), style=style)
+
+
+def seat_name(pack: Pack, state: GameState | None, seat: str) -> str:
+    """A seat's title, with the player's name in hot-seat or when given."""
+    role = pack.scenario.roles[seat].name
+    who = state.names.get(seat) if state is not None else None
+    return f"{role} ({who})" if who else role
+
+
+def save_label(pack: Pack, state: GameState) -> str:
+    """The one-line label written into saves (the same as ``--plain`` writes)."""
+    scene = pack.scenes[state.scene_id]
+    return f"{scene.date.isoformat()} {','.join(state.seats)}: {scene.title}"
+
+
+def gap_words(value: float, record: float) -> str:
+    """The difference from history in words, e.g. ``8 above history``."""
+    gap = value - record
+    if gap == 0:
+        return "same as history"
+    return f"{number(abs(gap))} {'above' if gap > 0 else 'below'} history"
+
+
+def change_line(pack: Pack, change: MeterChange) -> str:
+    """``Trust US–DPRK −8 (now 32): Walk out``."""
+    label = pack.meter_label(change.meter)
+    return (
+        f"{visible(label)} {signed(change.after - change.before)} "
+        f"(now {number(change.after)}): {visible(change.cause)}"
+    )
+
+
+@dataclass(frozen=True)
+class MeterPath:
+    """One meter's values through a run, beside the record on the same dates."""
+
+    meter: str
+    label: str
+    low: float
+    high: float
+    dates: list[dt.date]
+    run: list[float]
+    record: list[float]
+
+
+def meter_paths(pack: Pack, state: GameState) -> list[MeterPath]:
+    """Every meter's path from the pack's start to the current date.
+
+    The run's values come from the decisions' recorded changes (no replay):
+    the start values, the opening events, then each decision's changes in turn.
+    """
+    values = {mid: float(m.start) for mid, m in pack.scenario.meters.items()}
+    for ch in state.opening:
+        values[ch.meter] = ch.after
+    points: list[tuple[dt.date, dict[str, float]]] = [(pack.scenario.start, dict(values))]
+    for d in state.decisions:
+        for ch in d.changes:
+            values[ch.meter] = ch.after
+        points.append((d.date, dict(values)))
+    now = state.date(pack)
+    if now > points[-1][0]:
+        points.append((now, dict(values)))
+    else:
+        points[-1] = (points[-1][0], dict(values))
+    out = []
+    for mid, m in pack.scenario.meters.items():
+        out.append(MeterPath(
+            meter=mid, label=m.label, low=float(m.min), high=float(m.max),
+            dates=[p[0] for p in points], run=[p[1][mid] for p in points],
+            record=[pack.record.at(p[0])[mid] for p in points],
+        ))
+    return out
+
+
+def value_on(path: MeterPath, date: dt.date) -> float:
+    """The run's value of a meter on ``date`` (the last point at or before it)."""
+    value = path.run[0]
+    for when, v in zip(path.dates, path.run, strict=True):
+        if when > date:
+            break
+        value = v
+    return value
+
+
+def _md(text: str | None) -> str:
+    """Text a student or author wrote, escaped for Markdown."""
+    out = visible((text or "").strip())
+    for ch in "\\`*_{}[]<>()#+-.!|~":
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("\n", "  \n")
+
+
+def debrief_markdown(pack: Pack, state: GameState) -> str:
+    """The debrief as a Markdown document (every user string escaped)."""
+    report = build_debrief(pack, state)
+    lines = [f"# Summit debrief: {_md(pack.scenario.title)}", ""]
+    for seat, (title, summary) in report.endings.items():
+        lines += [f"## The end for the {_md(pack.scenario.roles[seat].name)}: {_md(title)}",
+                  "", _md(summary), ""]
+    lines += [
+        f"You matched history in {report.matched} of {len(report.decisions)} decisions. "
+        f"Divergence from history: {number(report.divergence)}.", "", "## Decisions", "",
+    ]
+    for row in report.decisions:
+        mark = "as history" if row.historical else "departed from history"
+        lines.append(f"{row.number}\\. {row.date.isoformat()}, "
+                     f"{_md(pack.scenario.roles[row.seat].name)}, {_md(row.scene_title)}: "
+                     f"you chose *{_md(row.chosen)}* ({mark})")
+        if not row.historical and row.history_choice:
+            lines.append(f"   - The real actor chose *{_md(row.history_choice)}*")
+        if row.history_summary:
+            lines.append(f"   - What really happened: {_md(row.history_summary)}")
+        for source in row.sources:
+            lines.append(f"   - Source: {_md(source)}")
+        if row.journal:
+            lines.append(f"   - Your reflection on *{_md(row.prompt)}*: {_md(row.journal)}")
+    lines += ["", "## Meters", "", "| Meter | You | History | Difference |",
+              "|---|---|---|---|"]
+    for m in report.meters:
+        lines.append(f"| {_md(m.label)} | {number(m.value)} | {number(m.record)} | "
+                     f"{gap_words(m.value, m.record)} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def divergence_text(pack: Pack, state: GameState) -> str:
+    """``Divergence from history: 12.5``."""
+    return f"Divergence from history: {number(engine.divergence(pack, state))}"
