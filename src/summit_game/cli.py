@@ -20,7 +20,7 @@ from pathlib import Path
 from summit_game import __version__
 from summit_game.errors import SummitError, UsageError
 
-COMMANDS = ("play", "check", "graph", "schema")
+COMMANDS = ("play", "check", "graph", "schema", "debrief")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("dir", nargs="?", type=Path, metavar="DIR")
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     graph.add_argument("-o", "--output", type=Path, metavar="FILE")
+
+    debrief = sub.add_parser("debrief", help="one run's debrief as Markdown or HTML")
+    debrief.add_argument("save", metavar="SAVE", help="a save file, or a save's name")
+    debrief.add_argument("--format", choices=("md", "html"), default="md")
+    debrief.add_argument("-o", "--output", type=Path, metavar="FILE")
+    debrief.add_argument("--content", type=Path, help="the pack the save was played on")
+    debrief.add_argument("--saves-dir", type=Path, help="where to find a save by name")
 
     schema = sub.add_parser("schema", help="JSON Schema of pack files, for editors")
     schema.add_argument("-o", "--output", type=Path, metavar="FILE")
@@ -141,6 +148,25 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_debrief(args: argparse.Namespace) -> int:
+    """`debrief`: one run beside history, for a student to hand in."""
+    from summit_game.export import debrief_html, debrief_markdown
+    from summit_game.loader import require_pack
+    from summit_game.paths import default_saves
+    from summit_game.saves import load_save, read_save, save_path
+
+    path = Path(args.save)
+    if not path.exists() and "/" not in args.save:
+        folder = args.saves_dir if args.saves_dir is not None else default_saves()
+        path = save_path(folder, args.save)
+    pack = require_pack(_content(args.content))
+    saved = read_save(path)
+    state = load_save(path, pack)
+    render = debrief_html if args.format == "html" else debrief_markdown
+    _write_output(render(pack, state, saved.saved_at), args.output)
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     """`schema`: the JSON Schema editors use."""
     from summit_game.schema import schema_text
@@ -210,9 +236,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = ["play", *argv]
     try:
         args = build_parser().parse_args(argv)
-        handler = {"play": cmd_play, "check": cmd_check, "graph": cmd_graph, "schema": cmd_schema}[
-            args.command or "play"
-        ]
+        handler = {
+            "play": cmd_play,
+            "check": cmd_check,
+            "graph": cmd_graph,
+            "schema": cmd_schema,
+            "debrief": cmd_debrief,
+        }[args.command or "play"]
         return handler(args)
     except SummitError as exc:
         _report(exc)

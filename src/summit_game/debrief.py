@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from summit_game import engine
 from summit_game.engine import GameState
 from summit_game.pack import Pack
+from summit_game.text import visible
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,36 @@ class Debrief:
     """Seat -> (ending title, ending summary), for seats that reached one."""
 
 
+@dataclass(frozen=True)
+class Point:
+    """The run's meters and the record's on one date (for charts over time)."""
+
+    date: dt.date
+    run: dict[str, float]
+    record: dict[str, float]
+    divergence: float
+
+
+def meter_path(pack: Pack, state: GameState) -> list[Point]:
+    """The run's meters after the opening and after each decision, beside the record.
+
+    Rebuilt by replaying the decision log once, so it needs nothing but the save.
+    """
+    current = engine.new_game(pack, state.seats, seed=state.seed, names=state.names)
+    points = [_point(pack, current)]
+    for d in state.decisions:
+        current, _ = engine.step(pack, current, d.choice, d.journal)
+        points.append(_point(pack, current))
+    return points
+
+
+def _point(pack: Pack, state: GameState) -> Point:
+    date = state.date(pack)
+    return Point(
+        date, dict(state.meters), pack.record.at(date), pack.record.divergence(state.meters, date)
+    )
+
+
 def build_debrief(pack: Pack, state: GameState) -> Debrief:
     """Compare a run with the historical record."""
     rows = []
@@ -65,19 +97,20 @@ def build_debrief(pack: Pack, state: GameState) -> Debrief:
         chosen = scene.choice(d.choice)
         hist = scene.historical_choice
         history = scene.model.history
+        # Text is made visible here, once, so no front end can forget it.
         rows.append(
             DecisionRow(
                 i,
                 d.seat,
                 d.date,
-                scene.title,
-                chosen.text if chosen else d.choice,
+                visible(scene.title),
+                visible(chosen.text if chosen else d.choice),
                 d.historical,
-                hist.text if hist else None,
-                history.summary if history else None,
+                visible(hist.text) if hist else None,
+                visible(history.summary) if history else None,
                 pack.source_titles(history.sources) if history else [],
-                scene.model.prompt,
-                d.journal,
+                visible(scene.model.prompt) if scene.model.prompt else None,
+                visible(d.journal) if d.journal is not None else None,
                 d.divergence,
             )
         )
