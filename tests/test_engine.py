@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,20 @@ def test_hot_seat_orders_turns_by_date_and_skips_events_by_played_seats(mini: Pa
     both, _ = engine.step(mini, both, "accept")
     both, _ = engine.step(mini, both, "sign")
     assert engine.is_over(mini, both)
+
+
+def test_the_parse_cache_gives_the_same_pack_and_survives_garbage(tmp_path: Path) -> None:
+    from summit_game.loader import load_pack
+
+    mini_dir = Path(__file__).parent / "packs" / "mini"
+    plain = load_pack(mini_dir)
+    first = load_pack(mini_dir, tmp_path)
+    second = load_pack(mini_dir, tmp_path)
+    assert first.pack is not None and second.pack is not None and plain.pack is not None
+    assert second.pack.digest == plain.pack.digest
+    assert second.pack.scenario == plain.pack.scenario
+    assert second.pack.locations == plain.pack.locations
+    for f in tmp_path.rglob("*.json"):
+        f.write_text("{not json")
+    third = load_pack(mini_dir, tmp_path)
+    assert third.pack is not None and third.pack.scenario == plain.pack.scenario

@@ -190,7 +190,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     elif args.role:
         seats = [args.role]
     until = _date(args.until)
-    pack = require_pack(_content(args.content))
+    from summit_game.paths import cache_dir
+
+    pack = require_pack(_content(args.content), cache_dir())
     for s in seats or []:
         if s not in pack.scenario.roles:
             raise UsageError(

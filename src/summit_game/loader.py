@@ -48,17 +48,21 @@ class LoadResult:
         return [d for d in self.diagnostics if d.is_error]
 
 
-def require_pack(root: Path) -> Pack:
+def require_pack(root: Path, cache: Path | None = None) -> Pack:
     """Load a pack or raise :class:`ContentError` with every diagnostic."""
-    result = load_pack(root)
+    result = load_pack(root, cache)
     if result.pack is None:
         raise ContentError(result.diagnostics)
     return result.pack
 
 
-def load_pack(root: Path) -> LoadResult:
-    """Read, validate and compile the pack in folder ``root``; never raises."""
-    return _Loader(root).run()
+def load_pack(root: Path, cache: Path | None = None) -> LoadResult:
+    """Read, validate and compile the pack in folder ``root``; never raises.
+
+    ``cache`` is a folder where parsed files are kept by content hash, so an
+    unchanged pack starts without parsing its YAML again.
+    """
+    return _Loader(root, cache).run()
 
 
 # --------------------------------------------------------------------------- schema
@@ -228,8 +232,9 @@ def _parent(loc: Path_) -> str:
 
 
 class _Loader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache: Path | None = None) -> None:
         self.given = root
+        self.cache = cache
         self.diags: list[Diagnostic] = []
         self.digest = hashlib.sha256()
 
@@ -244,7 +249,7 @@ class _Loader:
         self.diags.append(make(code, file, line, message, hint))
 
     def read(self, path: Path) -> YamlDoc:
-        doc = read_file(path, self.display(path), self.root)
+        doc = read_file(path, self.display(path), self.root, self.cache)
         self.diags.extend(doc.diagnostics)
         self.digest.update(self.display(path).encode())
         self.digest.update(doc.digest.encode())

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -282,11 +284,13 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, display: str, text: str) -> Di
     return make("SG007", display, line, message, hint)
 
 
-def read_file(path: Path, display: str, root: Path) -> YamlDoc:
+def read_file(path: Path, display: str, root: Path, cache: Path | None = None) -> YamlDoc:
     """Read and parse one file of the pack at ``root``; never raises.
 
     Refuses, without reading them, files that are not regular files, links
-    that lead outside the pack, and files over :data:`MAX_FILE_BYTES`.
+    that lead outside the pack, and files over :data:`MAX_FILE_BYTES`.  With
+    a ``cache`` folder, a file whose bytes were parsed cleanly before is taken
+    from the cache instead of being parsed again (keyed by its SHA-256).
     """
     doc = YamlDoc()
 
@@ -334,6 +338,10 @@ def read_file(path: Path, display: str, root: Path) -> YamlDoc:
             "split it into several files under scenes/",
         )
     doc.digest = hashlib.sha256(raw).hexdigest()
+    if cache is not None:
+        cached = _cache_get(cache, doc.digest)
+        if cached is not None:
+            return cached
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -348,7 +356,67 @@ def read_file(path: Path, display: str, root: Path) -> YamlDoc:
         )
     parsed = parse_text(text, display)
     parsed.digest = doc.digest
+    if cache is not None and not parsed.diagnostics and parsed.data is not None:
+        _cache_put(cache, parsed)
     return parsed
+
+
+# ----------------------------------------------------------------- parse cache
+# JSON, not pickle: a cache file can never run code.  Dates are tagged; the
+# line map's tuple keys become lists.  Any problem reading the cache simply
+# means parsing again.
+
+_CACHE_VERSION = "yaml-v1"
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1 and "$date" in value:
+            return dt.date.fromisoformat(value["$date"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def _cache_file(cache: Path, digest: str) -> Path:
+    return cache / _CACHE_VERSION / f"{digest}.json"
+
+
+def _cache_get(cache: Path, digest: str) -> YamlDoc | None:
+    try:
+        obj = json.loads(_cache_file(cache, digest).read_bytes())
+        doc = YamlDoc(_decode(obj["data"]))
+        doc.lines = {tuple(k): int(v) for k, v in obj["lines"]}
+        doc.digest = digest
+        return doc
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return None
+
+
+def _cache_put(cache: Path, doc: YamlDoc) -> None:
+    target = _cache_file(cache, doc.digest)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(
+            json.dumps(
+                {"data": _encode(doc.data), "lines": [[list(k), v] for k, v in doc.lines.items()]}
+            )
+        )
+        os.replace(tmp, target)
+    except (OSError, ValueError, TypeError, RecursionError):
+        pass
 
 
 def to_date(value: object) -> dt.date | None:
