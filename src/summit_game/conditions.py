@@ -20,8 +20,13 @@ The language
   condition can never crash a game.
 * **Comparisons**: ``< <= > >=`` between numbers; ``==`` and ``!=`` between two
   numbers or two conditions.  Comparisons do not chain: write
-  ``10 < trust and trust < 50``, not ``10 < trust < 50``.
+  ``10 < trust and trust < 50``, not ``10 < trust < 50``.  They are exact, as
+  in any floating-point language: ``0.1 + 0.2 == 0.3`` is false, so after
+  arithmetic prefer ``<`` and ``>`` to ``==``.
 * **Logic**: ``and``, ``or``, ``not`` between conditions, and parentheses.
+* Nothing else: ``=``, ``&&``, ``!``, quotes, ``x.y``, calls other than
+  ``visited``... are errors that name the offending text and, where there is
+  one, say what to write instead (``use == to compare``).
 
 From loosest to tightest binding: ``or``, ``and``, ``not``, comparisons,
 ``+ -``, ``* /``, unary minus.  So ``not a > 3 or b`` means
@@ -37,7 +42,8 @@ The result must be true or false: ``trust_us_dprk`` alone is an error
 (compare it: ``trust_us_dprk > 50``), and so is mixing kinds, such as
 ``walked_out + 1`` or ``trust_us_dprk and walked_out``.  A condition is at
 most :data:`MAX_LENGTH` characters and :data:`MAX_DEPTH` levels of
-parentheses, ``not`` and unary minus deep.
+parentheses, ``not`` and unary minus deep.  Error columns count from 1 at the
+first character of the condition, newlines included.
 
 Implementation
 --------------
@@ -405,6 +411,10 @@ def _arith_operand(e: _Expr) -> _Fn:
     return e.fn  # arithmetic results are already floats
 
 
+def _negate(g: _Fn) -> _Fn:
+    return lambda m, f, v: -g(m, f, v)
+
+
 def _divide(a: float, b: float) -> float:
     return a / b if b != 0 else 0.0
 
@@ -614,9 +624,8 @@ class _Compiler:
             token = tokens[i]
             if expect_value:
                 i = self.value(i)
-                expect_value = token.kind in ("lparen",) or (
-                    token.kind in ("keyword", "op") and token.text in ("not", "-")
-                )
+                # After `(`, `not` or unary minus a value must still follow.
+                expect_value = token.kind == "lparen" or token.text in ("not", "-")
                 continue
             if token.kind == "rparen":
                 self.close(token)
@@ -858,9 +867,8 @@ class _Compiler:
                 result = _Expr("boolean", _not(operand), start, operand.end, atomic=False)
             else:
                 self.need_number(operand, pending.token)
-                g = _arith_operand(operand)
-                result = _Expr("number", lambda m, f, v: -g(m, f, v), start, operand.end)
-                result.atomic = False
+                negate = _negate(_arith_operand(operand))
+                result = _Expr("number", negate, start, operand.end, atomic=False)
             self.operands.append(_fold(result, operand))
             return
         right = self.operands.pop()
@@ -869,14 +877,10 @@ class _Compiler:
         if op in ("and", "or"):
             self.need_boolean(left, token)
             self.need_boolean(right, token)
-            links = (
-                (*left.links, ("", right.fn))
-                if left.chain == op
-                else (
-                    ("", left.fn),
-                    ("", right.fn),
-                )
-            )
+            # `a and b and c` arrives as `(a and b) and c`: extend the chain
+            # instead of nesting, so long chains cost one call, not one per link.
+            head = left.links if left.chain == op else (("", left.fn),)
+            links = (*head, ("", right.fn))
             fns = tuple(g for _, g in links)
             fn = _all(fns) if op == "and" else _any(fns)
             result = _Expr("boolean", fn, left.start, right.end, atomic=False)
@@ -894,17 +898,14 @@ class _Compiler:
                     op,
                     "compare a number with a number, or a condition with a condition",
                 )
-            result = _Expr("boolean", _compare(op, left, right), left.start, right.end)
-            result.atomic = False
+            compare = _compare(op, left, right)
+            result = _Expr("boolean", compare, left.start, right.end, atomic=False)
         else:
             self.need_number(left, token)
             self.need_number(right, token)
             chain = "sum" if op in ("+", "-") else "product"
-            step = (op, _arith_operand(right))
-            if left.chain == chain:
-                links = (*left.links, step)
-            else:
-                links = (("", _arith_operand(left)), step)
+            head = left.links if left.chain == chain else (("", _arith_operand(left)),)
+            links = (*head, (op, _arith_operand(right)))
             fn = _sum(links) if chain == "sum" else _product(links)
             result = _Expr("number", fn, left.start, right.end, atomic=False)
             result.chain, result.links = chain, links
