@@ -102,16 +102,19 @@ def test_control_characters_and_markup_in_content_are_shown_not_obeyed(
 
     pack_dir = tmp_path / "pack"
     shutil.copytree(MINI, pack_dir)
-    f = pack_dir / "scenes" / "us.yaml"
-    f.write_text(
-        f.read_text().replace(
-            "text: Kim offers to meet.", 'text: "[bold]x[/ [@click=app.quit] \\e[2J"'
-        )
-    )
+    f = pack_dir / "scenes" / "dprk.yaml"
+    f.write_text(f.read_text().replace("text: Offer talks?", 'text: "[bold]x[/ [@click=app.quit]"'))
     pack = load_pack(pack_dir).pack
     assert pack is not None
-    out = play(pack, tmp_path / "saves", "quit\n")
-    assert "[bold]x[/ [@click=app.quit] ^[[2J" in out
+    out = play(
+        pack,
+        tmp_path / "saves",
+        "quit\n",
+        seats=["us", "dprk"],
+        names={"dprk": "\x1b[2J Ada", "us": "Bo"},
+    )
+    assert "[bold]x[/ [@click=app.quit]" in out
+    assert "(^[[2J Ada)" in out, "a name's escape sequence is shown, not obeyed"
     assert "\x1b" not in out
 
 

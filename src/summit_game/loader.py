@@ -153,13 +153,30 @@ def _describe(value: Any) -> str:
 
 
 def _schema_diagnostics(
-    exc: ValidationError, cls: type[BaseModel], doc: YamlDoc, display: str
+    exc: ValidationError,
+    cls: type[BaseModel],
+    doc: YamlDoc,
+    display: str,
+    prefix: Path_ = (),
+    where_prefix: str = "",
 ) -> list[Diagnostic]:
-    """Turn pydantic's errors into located, teacher-readable diagnostics."""
+    """Turn pydantic's errors into located, teacher-readable diagnostics.
+
+    ``prefix`` places errors of a model validated inside a larger file (one
+    scene of a scenes file).  A misspelt required key (``titel``) is one
+    problem, so its "missing key" is folded into the "unknown key" hint.
+    """
     found: dict[tuple[Path_, str], Diagnostic] = {}
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    missing = {
+        _clean_loc(doc.data, prefix + tuple(e["loc"]), keep_last=True)
+        for e in errors
+        if e["type"] == "missing"
+    }
+    folded: set[Path_] = set()
+    for err in errors:
         etype = err["type"]
-        loc = _clean_loc(doc.data, tuple(err["loc"]), keep_last=etype == "missing")
+        loc = _clean_loc(doc.data, prefix + tuple(err["loc"]), keep_last=etype == "missing")
         if any(loc[:i] in doc.bad_paths for i in range(len(loc) + 1)):
             continue
         line = doc.line(loc)
@@ -171,13 +188,16 @@ def _schema_diagnostics(
             known = _keys_of(model) if model else []
             near = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
             hint = f"did you mean {near[0]!r}?" if near else f"known keys: {', '.join(known)}"
+            if near and (*loc[:-1], near[0]) in missing:
+                folded.add((*loc[:-1], near[0]))
+                hint = f"did you mean {near[0]!r}? It is required here"
             d = make("SG020", display, line, f"unknown key {key!r}", hint)
         elif etype == "missing":
             d = make(
                 "SG021",
                 display,
                 line,
-                f"missing key {str(loc[-1])!r} in {_parent(loc)}",
+                f"missing key {str(loc[-1])!r} in {where_prefix or _parent(loc)}",
                 "add it; see docs/authoring.md for what it means",
             )
         elif etype == "string_pattern_mismatch":
@@ -220,7 +240,7 @@ def _schema_diagnostics(
         key2 = (loc, d.code)
         # A union reports once per alternative: keep the first, it is enough.
         found.setdefault(key2, d)
-    return list(found.values())
+    return [d for (loc, code), d in found.items() if not (code == "SG021" and loc in folded)]
 
 
 def _parent(loc: Path_) -> str:
@@ -235,6 +255,15 @@ class _Loader:
     def __init__(self, root: Path, cache: Path | None = None) -> None:
         self.given = root
         self.cache = cache
+        #: Ids of scenes that failed validation: references to them are fine.
+        self.broken_ids: set[str] = set()
+        #: True when a scenes file could not be read at all: its ids are unknown,
+        #: so "unknown scene" would only echo that root cause.
+        self.incomplete = False
+        #: Flags named in `set:` lists anywhere, broken scenes included, so a
+        #: broken scene does not make every condition on its flags an error.
+        self.raw_flags: set[str] = set()
+        self.sdoc: YamlDoc | None = None
         self.diags: list[Diagnostic] = []
         self.digest = hashlib.sha256()
 
@@ -276,11 +305,94 @@ class _Loader:
             self.add("SG010", display, 1, "the file nests too deeply", "flatten it")
             return None
 
+    def validate_scenes(self, doc: YamlDoc, display: str) -> list[tuple[int, Scene]]:
+        """The valid scenes of one file; a broken scene still lends its id.
+
+        Scenes are validated one by one, so one bad scene costs only itself,
+        and references to a broken scene's id are not reported a second time.
+        """
+        data = doc.data
+        if data is None:
+            self.incomplete = True
+            return []
+        if not isinstance(data, dict):
+            self.add(
+                "SG012",
+                display,
+                doc.line(()),
+                f"the file holds {_describe(data)}",
+                "a scenes file is a mapping with one key, `scenes:`, holding a list",
+            )
+            self.incomplete = True
+            return []
+        for key in data:
+            if key != "scenes":
+                near = difflib.get_close_matches(str(key), ["scenes"], n=1, cutoff=0.5)
+                self.add(
+                    "SG020",
+                    display,
+                    doc.line((key,)),
+                    f"unknown key {key!r}",
+                    "did you mean 'scenes'?" if near else "a scenes file holds only `scenes:`",
+                )
+        if "scenes" not in data:
+            self.add(
+                "SG021",
+                display,
+                doc.line(()),
+                "missing key 'scenes'",
+                "put the scenes in a list under `scenes:`",
+            )
+            self.incomplete = True
+            return []
+        items = data["scenes"]
+        if not isinstance(items, list):
+            self.add(
+                "SG022",
+                display,
+                doc.line(("scenes",)),
+                f"scenes should be a list, not {_describe(items)}",
+                "write each scene as a list item starting with `- id: ...`",
+            )
+            self.incomplete = True
+            return []
+        out: list[tuple[int, Scene]] = []
+        for item in items:
+            for choice in (item.get("choices") or []) if isinstance(item, dict) else []:
+                flags = choice.get("set") if isinstance(choice, dict) else None
+                if isinstance(flags, list):
+                    self.raw_flags.update(f for f in flags if isinstance(f, str))
+        for i, item in enumerate(items):
+            try:
+                out.append((i, Scene.model_validate(item)))
+            except ValidationError as exc:
+                self.diags.extend(_schema_diagnostics(exc, ScenesFile, doc, display, ("scenes", i)))
+                sid = item.get("id") if isinstance(item, dict) else None
+                if isinstance(sid, str):
+                    self.broken_ids.add(sid)
+                else:
+                    self.incomplete = True
+        return out
+
     # -------------------------------------------------------------- files
 
     def scene_files(self) -> list[Path]:
         scenes_dir = self.root / "scenes"
+        if scenes_dir.is_symlink():
+            try:
+                scenes_dir.resolve(strict=True).relative_to(self.root)
+            except (ValueError, OSError, RuntimeError):
+                self.add(
+                    "SG003",
+                    self.display(scenes_dir),
+                    0,
+                    "scenes/ is a link that leads outside the pack; it was not read",
+                    "make scenes/ a real folder inside the pack",
+                )
+                self.incomplete = True
+                return []
         if not scenes_dir.is_dir():
+            self.incomplete = True
             self.add(
                 "SG013",
                 self.display(scenes_dir),
@@ -363,7 +475,7 @@ class _Loader:
                 "every pack needs scenario.yaml: run `summit-game new pack NAME` for one",
             )
         else:
-            sdoc = self.read(scenario_path)
+            sdoc = self.sdoc = self.read(scenario_path)
             scenario = self.validate(sdoc, Scenario, self.display(scenario_path))
             if scenario is not None:
                 self.check_scenario(scenario, sdoc, self.display(scenario_path))
@@ -377,10 +489,7 @@ class _Loader:
         for path in self.scene_files():
             doc = self.read(path)
             display = self.display(path)
-            sf = self.validate(doc, ScenesFile, display)
-            if sf is None:
-                continue
-            for i, scene in enumerate(sf.scenes):
+            for i, scene in self.validate_scenes(doc, display):
                 line = doc.line(("scenes", i))
                 if scene.id in scenes:
                     _, _, ofile, oline = scenes[scene.id]
@@ -397,6 +506,8 @@ class _Loader:
         pack = None
         if scenario is not None:
             pack = self.cross_check(scenario, scenes, glossary)
+        elif any(d.is_error for d in self.diags):
+            self.announce_skipped()
         self.diags.sort(key=sort_key)
         if any(d.is_error for d in self.diags):
             return LoadResult(None, self.diags, pack)
@@ -468,6 +579,8 @@ class _Loader:
     def unknown(
         self, code: str, display: str, line: int, kind: str, name: str, known: Iterable[str]
     ) -> None:
+        if code == "SG031" and (name in self.broken_ids or self.incomplete):
+            return  # the scene exists but is broken, or its file is: reported there
         near = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
         hint = f"did you mean {near[0]!r}?" if near else f"no {kind} has that id"
         self.add(code, display, line, f"unknown {kind} {name!r}", hint)
@@ -515,7 +628,9 @@ class _Loader:
                     [],
                     {p[1:] for p in doc.bad_paths if p[:1] == (term,)},
                 )
-                for d in _schema_diagnostics(exc, GlossaryEntry, sub, display):
+                for d in _schema_diagnostics(
+                    exc, GlossaryEntry, sub, display, where_prefix=f"glossary term {term!r}"
+                ):
                     self.diags.append(d)
                 continue
             self.check_sources(out[term].sources, sc, display, doc, (term, "sources"))
@@ -529,7 +644,7 @@ class _Loader:
         scenes: dict[str, tuple[Scene, YamlDoc, str, int]],
         glossary: dict[str, GlossaryEntry],
     ) -> Pack | None:
-        flags: set[str] = set()
+        flags = set(self.raw_flags)
         for scene, _, _, _ in scenes.values():
             for c in scene.choices:
                 flags.update(c.set)
@@ -540,7 +655,8 @@ class _Loader:
         sdisplay = self.display(self.root / "scenario.yaml")
         for rid, role in sc.roles.items():
             if role.start not in scenes:
-                self.unknown("SG031", sdisplay, 0, "scene", role.start, scenes)
+                line = self.sdoc.line(("roles", rid, "start")) if self.sdoc else 0
+                self.unknown("SG031", sdisplay, line, "scene", role.start, scenes)
             elif scenes[role.start][0].role != rid:
                 s = scenes[role.start]
                 self.add(
@@ -552,13 +668,7 @@ class _Loader:
                     "start each role on one of its scenes",
                 )
         if any(d.is_error for d in self.diags):
-            self.add(
-                "SG099",
-                str(self.given),
-                0,
-                "reachability, dead-end and loop checks were skipped",
-                "fix the errors above first; they would make these checks misleading",
-            )
+            self.announce_skipped()
             return None
         self.check_graph(sc, play, scenes)
         locations = {sid: (v[2], v[3]) for sid, v in scenes.items()}
@@ -573,6 +683,17 @@ class _Loader:
             tuple(d for d in self.diags if not d.is_error),
         )
 
+    def announce_skipped(self) -> None:
+        """Say that the graph checks did not run (SG099), once."""
+        if not any(d.code == "SG099" for d in self.diags):
+            self.add(
+                "SG099",
+                str(self.given),
+                0,
+                "reachability, dead-end and loop checks were skipped",
+                "fix the errors above first; they would make these checks misleading",
+            )
+
     def condition(
         self, text: str | None, names: Names, display: str, line: int, where: str
     ) -> Condition | None:
@@ -581,9 +702,28 @@ class _Loader:
         try:
             return compile_condition(text, names)
         except ConditionError as exc:
-            code = "SG041" if isinstance(exc, UnknownNameError) else "SG040"
             at = f" at column {exc.column}" if exc.column else ""
-            self.add(code, display, line, f"{where}: {exc.message}{at} in {text!r}", exc.hint)
+            hint = exc.hint or "see the condition language in docs/authoring.md"
+            if not isinstance(exc, UnknownNameError):
+                self.add("SG040", display, line, f"{where}: {exc.message}{at} in {text!r}", hint)
+                return None
+            token = exc.token
+            if self.incomplete or token in self.broken_ids:
+                return None  # the name may live in a file or scene reported already
+            in_visited = text[: max(exc.column - 1, 0)].rstrip().endswith("visited(")
+            # A name close to a meter is a misspelt meter (SG041); any other
+            # unknown name reads as a flag that no choice ever sets (SG035).
+            like_meter = difflib.get_close_matches(token, list(names.meters), n=1, cutoff=0.7)
+            if not in_visited and not like_meter and token not in names.meters:
+                self.add(
+                    "SG035",
+                    display,
+                    line,
+                    f"{where}: flag {token!r} is never set by any choice, in {text!r}",
+                    exc.hint or f"add {token!r} to a choice's `set:` list, or fix the spelling",
+                )
+                return None
+            self.add("SG041", display, line, f"{where}: {exc.message}{at} in {text!r}", hint)
             return None
 
     def effects(
@@ -817,10 +957,11 @@ class _Loader:
                 "give one of them a choice whose `next` leads on toward an ending",
             )
         for sid, here in play.items():
-            for c in here.choices:
+            for j, c in enumerate(here.choices):
                 for _, t in c.next:
                     if t in play and play[t].date < here.date and play[t].role == here.role:
-                        _, _, display, line = scenes[sid]
+                        _, doc, display, _ = scenes[sid]
+                        line = doc.line(("scenes", doc_index(doc, sid), "choices", j))
                         self.add(
                             "SG062",
                             display,

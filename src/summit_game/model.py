@@ -20,7 +20,8 @@ SLUG_PATTERN = r"^[a-z][a-z0-9_-]*$"
 
 Slug = Annotated[StrictStr, Field(pattern=SLUG_PATTERN, max_length=80)]
 Text = StrictStr
-Number = StrictInt | StrictFloat
+#: A number; NaN and infinity are refused, since a meter holding one is ruined.
+Number = StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)]
 ConditionText = Annotated[StrictStr, Field(max_length=500)]
 
 

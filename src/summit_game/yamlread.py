@@ -47,7 +47,7 @@ _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe\uffff]")
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]")
 _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
 
 
@@ -77,21 +77,67 @@ class _Abort(Exception):
     """Stops the walk after a problem that makes the rest meaningless."""
 
 
+def _show(text: str, limit: int = 40) -> str:
+    """A value quoted for a message, cut short so messages stay one readable line."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+
+
+_MERGE = f"{_CORE}merge"
+
+
+def _line(ev: yaml.Event) -> int:
+    """The 1-based line where an event starts."""
+    return ev.start_mark.line + 1 if ev.start_mark is not None else 1
+
+
+class _Frame:
+    """An open mapping or list while the events are walked."""
+
+    __slots__ = ("anchor", "first_line", "is_map", "key", "key_line", "nodes_at", "path", "value")
+
+    def __init__(self, is_map: bool, path: Path_, anchor: str | None, nodes_at: int) -> None:
+        self.is_map = is_map
+        self.value: Any = {} if is_map else []
+        self.path = path
+        self.anchor = anchor
+        self.nodes_at = nodes_at
+        self.key: str | None = None
+        self.key_line = 0
+        self.first_line: dict[str, int] = {}
+
+
+_SKIP = object()  # a key that was reported: its value is read and dropped
+
+
 class _Builder:
-    """Turns a composed node tree into Python values, placing each value."""
+    """Builds Python values straight from libyaml's events, placing each value.
+
+    One pass, no recursion: nesting depth is counted on an explicit stack, so
+    a file nested 30,000 deep is refused instead of overflowing the C stack
+    (libyaml's own composer recurses), and aliases are charged the size of
+    what they repeat, so an alias bomb is refused before it expands.
+    """
 
     def __init__(self, doc: YamlDoc, display: str) -> None:
         self.doc = doc
         self.display = display
         self.nodes = 0
         self.constructor = yaml.SafeLoader("")
+        self.resolver = yaml.resolver.Resolver()
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.done = False
 
     def fail(self, code: str, line: int, message: str, hint: str | None = None) -> None:
         self.doc.diagnostics.append(make(code, self.display, line, message, hint))
 
-    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
-        self.nodes += 1
-        line = node.start_mark.line + 1
+    def count(self, n: int, line: int) -> None:
+        self.nodes += n
         if self.nodes > MAX_NODES:
             self.fail(
                 "SG010",
@@ -100,7 +146,152 @@ class _Builder:
                 "aliases (*name) that repeat big blocks can explode; write the text out",
             )
             raise _Abort
-        if depth > MAX_DEPTH:
+
+    # ---------------------------------------------------------------- placing
+
+    def child_path(self, line: int) -> Path_ | None:
+        """Where the next value goes; None when it stands where a key belongs."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if not top.is_map:
+            return (*top.path, len(top.value))
+        if top.key is None:
+            return None
+        if top.key is _SKIP:
+            return (*top.path, "\0skipped")
+        return (*top.path, top.key)
+
+    def place(self, value: Any, line: int, path: Path_ | None, key_tag: str | None = None) -> None:
+        if not self.stack:
+            self.root = value
+            self.done = True
+            return
+        top = self.stack[-1]
+        if not top.is_map:
+            assert path is not None
+            self.doc.lines.setdefault(path, line)
+            top.value.append(value)
+            return
+        if top.key is None:  # this value is a key
+            if key_tag == _MERGE:
+                self.fail(
+                    "SG022", line, "merge keys (<<) are not supported", "write the keys out in full"
+                )
+                top.key = _SKIP  # type: ignore[assignment]
+                return
+            if not isinstance(value, str) or isinstance(value, bool):
+                shown = (
+                    "a list or mapping"
+                    if isinstance(value, list | dict)
+                    else _show(str(value).lower() if isinstance(value, bool) else str(value))
+                )
+                hint = (
+                    "quote it: YAML reads yes/no/on/off as true/false"
+                    if isinstance(value, bool)
+                    else "keys are names; quote it"
+                )
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    value = str(value)  # numbers as keys are fine once written as text
+                else:
+                    self.fail("SG022", line, f"key {shown} is not text", hint)
+                    top.key = _SKIP  # type: ignore[assignment]
+                    return
+            if value in top.first_line:
+                self.fail(
+                    "SG008",
+                    line,
+                    f"duplicate key {_show(value)} (first at line {top.first_line[value]})",
+                    "YAML keeps only the last one; remove or rename one of them",
+                )
+                top.key = _SKIP  # type: ignore[assignment]
+                return
+            top.first_line[value] = line
+            top.key = value
+            top.key_line = line
+            self.doc.lines[(*top.path, value)] = line
+            return
+        if top.key is not _SKIP:
+            top.value[top.key] = value
+        top.key = None
+
+    # ---------------------------------------------------------------- events
+
+    def scalar(self, ev: yaml.ScalarEvent) -> None:
+        line = _line(ev)
+        self.count(1, line)
+        path = self.child_path(line)
+        tag = ev.tag
+        if tag is None or tag == "!":
+            if ev.implicit[0] and tag is None:
+                tag = self.resolver.resolve(yaml.ScalarNode, ev.value, (True, False))  # type: ignore[no-untyped-call]
+            else:
+                tag = f"{_CORE}str"
+        value: Any
+        if tag == f"{_CORE}str":
+            value = ev.value
+            bad = _BAD_CHARS.search(value) if ev.style == '"' else None
+            if bad:
+                self.fail(
+                    "SG005",
+                    line,
+                    f"control character {bad.group()!r} in a value",
+                    "remove the escape; text is shown as written, not obeyed",
+                )
+                self.bad(path)
+        elif tag == _MERGE and path is None:
+            value = None
+        elif tag not in _SCALAR_TAGS:
+            self.fail(
+                "SG009",
+                line,
+                f"YAML tag {_short_tag(tag)!r} is not allowed in a pack",
+                "remove the '!' tag; packs hold plain text, numbers, lists and mappings",
+            )
+            self.bad(path)
+            value = None
+        else:
+            node = yaml.ScalarNode(tag, ev.value)
+            try:
+                value = self.constructor.construct_object(node)
+            except (ValueError, OverflowError, yaml.YAMLError):
+                value = None
+                if tag == f"{_CORE}timestamp":
+                    self.fail(
+                        "SG024",
+                        line,
+                        f"{_show(ev.value)} is not a real date",
+                        "use YYYY-MM-DD with a day that exists in that month",
+                    )
+                else:
+                    self.fail(
+                        "SG022",
+                        line,
+                        f"{_show(ev.value)} is not a usable number",
+                        "use an ordinary number, or quote it if it is text",
+                    )
+                self.bad(path)
+        if ev.anchor:
+            self.anchors[ev.anchor] = (value, 1)
+        if path is None and isinstance(value, bool):
+            self.fail(
+                "SG022",
+                line,
+                f"key {_show(ev.value)} is not text",
+                "quote it: YAML reads yes/no/on/off as true/false",
+            )
+            self.stack[-1].key = _SKIP  # type: ignore[assignment]
+            return
+        self.place(value, line, path, tag if path is None else None)
+
+    def bad(self, path: Path_ | None) -> None:
+        if path is not None:
+            self.doc.bad_paths.add(path)
+
+    def start(self, ev: yaml.CollectionStartEvent, is_map: bool) -> None:
+        line = _line(ev)
+        self.count(1, line)
+        if len(self.stack) >= MAX_DEPTH:
             self.fail(
                 "SG010",
                 line,
@@ -108,86 +299,73 @@ class _Builder:
                 "flatten the structure",
             )
             raise _Abort
+        path = self.child_path(line)
+        if path is None:
+            self.fail(
+                "SG022",
+                line,
+                "a list or mapping is used as a key",
+                "keys are names; write `name: value`",
+            )
+            raise _Abort
+        want = f"{_CORE}{'map' if is_map else 'seq'}"
+        if ev.tag is not None and ev.tag != "!" and ev.tag != want:
+            self.fail(
+                "SG009",
+                line,
+                f"YAML tag {_short_tag(ev.tag)!r} is not allowed in a pack",
+                "remove the '!' tag; packs hold plain text, numbers, lists and mappings",
+            )
+            self.bad(path)
         self.doc.lines.setdefault(path, line)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != f"{_CORE}seq":
-                self.doc.bad_paths.add(path)
-                return self._bad_tag(node)
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        value = self._scalar(node)
-        if value is None and node.tag != f"{_CORE}null":
-            self.doc.bad_paths.add(path)
-        return value
+        self.stack.append(_Frame(is_map, path, ev.anchor, self.nodes))
 
-    def _bad_tag(self, node: yaml.Node) -> None:
-        self.fail(
-            "SG009",
-            node.start_mark.line + 1,
-            f"YAML tag {node.tag!r} is not allowed in a pack",
-            "remove the '!' tag; packs hold plain text, numbers, lists and mappings",
-        )
-        return None
+    def end(self) -> None:
+        frame = self.stack.pop()
+        if frame.anchor:
+            self.anchors[frame.anchor] = (frame.value, self.nodes - frame.nodes_at)
+        line = self.doc.lines.get(frame.path, 1)
+        self.place(frame.value, line, frame.path)
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
-        if node.tag != f"{_CORE}map":
-            self.doc.bad_paths.add(path)
-            self._bad_tag(node)
-            return {}
-        out: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + 1
-            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if isinstance(key, bool) or key is None or not isinstance(key, str | int | float):
-                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a list"
-                hint = "quote it" if isinstance(key, bool) else "keys are names"
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    hint = "merge keys (<<) are not supported; write the keys out"
-                self.fail("SG022", key_line, f"key {shown!r} is not text", hint)
-                continue
-            key = str(key)
-            if key in first_line:
-                self.fail(
-                    "SG008",
-                    key_line,
-                    f"duplicate key {key!r} (first at line {first_line[key]})",
-                    "YAML keeps only the last one; remove or rename one of them",
-                )
-                continue
-            first_line[key] = key_line
-            self.doc.lines[(*path, key)] = key_line
-            out[key] = self.build(value_node, (*path, key), depth + 1)
-            # A value on the key's own line is placed at the key's line.
-            self.doc.lines[(*path, key)] = key_line
-        return out
+    def alias(self, ev: yaml.AliasEvent) -> None:
+        line = _line(ev)
+        if ev.anchor not in self.anchors:
+            self.fail(
+                "SG007",
+                line,
+                f"YAML syntax error: the alias *{ev.anchor} has no anchor",
+                "an alias (*name) must follow an anchor (&name) that defines it",
+            )
+            raise _Abort
+        value, size = self.anchors[ev.anchor]
+        self.count(size, line)
+        path = self.child_path(line)
+        self.place(value, line, path)
 
-    def _scalar(self, node: yaml.Node) -> Any:
-        tag = node.tag
-        if tag not in _SCALAR_TAGS:
-            return self._bad_tag(node)
-        if tag == f"{_CORE}str":
-            return node.value
-        line = node.start_mark.line + 1
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except (ValueError, OverflowError, yaml.YAMLError):
-            if tag == f"{_CORE}timestamp":
-                self.fail(
-                    "SG024",
-                    line,
-                    f"{node.value!r} is not a real date",
-                    "use YYYY-MM-DD with a day that exists in that month",
-                )
-            else:
-                self.fail(
-                    "SG022",
-                    line,
-                    f"{node.value!r} is not a usable number",
-                    "use an ordinary number, or quote it if it is text",
-                )
-            return None
+    def run(self, text: str) -> Any:
+        documents = 0
+        for ev in yaml.parse(text, Loader=_Loader):
+            if isinstance(ev, yaml.ScalarEvent):
+                self.scalar(ev)
+            elif isinstance(ev, yaml.MappingStartEvent):
+                self.start(ev, True)
+            elif isinstance(ev, yaml.SequenceStartEvent):
+                self.start(ev, False)
+            elif isinstance(ev, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                self.end()
+            elif isinstance(ev, yaml.AliasEvent):
+                self.alias(ev)
+            elif isinstance(ev, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self.fail(
+                        "SG007",
+                        _line(ev),
+                        "a second YAML document ('---') in one file",
+                        "put each part in its own file, or remove the '---' line",
+                    )
+                    raise _Abort
+        return self.root
 
 
 def _display_line(text: str, offset: int) -> int:
@@ -222,20 +400,21 @@ def parse_text(text: str, display: str) -> YamlDoc:
             )
         )
         return doc
+    builder = _Builder(doc, display)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        doc.data = builder.run(text)
+    except _Abort:
+        doc.data = None
+        return doc
     except yaml.MarkedYAMLError as exc:
         doc.diagnostics.append(_syntax_diagnostic(exc, display, text))
+        doc.data = None
         return doc
     except (yaml.YAMLError, ValueError) as exc:
         doc.diagnostics.append(make("SG007", display, 1, f"YAML could not be read: {exc}"))
+        doc.data = None
         return doc
-    except RecursionError:
-        doc.diagnostics.append(
-            make("SG010", display, 1, "lists and mappings nest too deeply", "flatten the structure")
-        )
-        return doc
-    if root is None:
+    if not builder.done:
         doc.diagnostics.append(
             make(
                 "SG011",
@@ -244,16 +423,6 @@ def parse_text(text: str, display: str) -> YamlDoc:
                 "the file is empty or only comments",
                 "add content, or delete the file",
             )
-        )
-        return doc
-    builder = _Builder(doc, display)
-    try:
-        doc.data = builder.build(root, (), 0)
-    except _Abort:
-        doc.data = None
-    except RecursionError:
-        doc.diagnostics.append(
-            make("SG010", display, 1, "lists and mappings nest too deeply", "flatten the structure")
         )
         doc.data = None
     return doc
@@ -269,6 +438,8 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, display: str, text: str) -> Di
         line = exc.context_mark.line + 1 if exc.context_mark else line
         hint = "a quote opened here is never closed"
     elif "could not find expected ':'" in problem:
+        if exc.context_mark is not None:
+            line = exc.context_mark.line + 1
         hint = "a line is missing ':' after its key, or a quote is not closed"
     elif "mapping values are not allowed" in problem:
         hint = "text containing ': ' must be quoted or written as a block (|)"
