@@ -20,7 +20,7 @@ from pathlib import Path
 from summit_game import __version__
 from summit_game.errors import SummitError, UsageError
 
-COMMANDS = ("play", "check", "graph", "schema", "debrief")
+COMMANDS = ("play", "check", "graph", "schema", "debrief", "explore", "new", "report")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("dir", nargs="?", type=Path, metavar="DIR")
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     graph.add_argument("-o", "--output", type=Path, metavar="FILE")
+    graph.add_argument("--svg", type=Path, metavar="FILE", help="draw it with Graphviz's dot")
 
     debrief = sub.add_parser("debrief", help="one run's debrief as Markdown or HTML")
     debrief.add_argument("save", metavar="SAVE", help="a save file, or a save's name")
@@ -67,8 +68,39 @@ def build_parser() -> argparse.ArgumentParser:
     debrief.add_argument("--content", type=Path, help="the pack the save was played on")
     debrief.add_argument("--saves-dir", type=Path, help="where to find a save by name")
 
+    report = sub.add_parser("report", help="the class view of many runs")
+    report.add_argument("saves", nargs="+", type=Path, metavar="SAVE")
+    report.add_argument("--format", choices=("md", "html", "csv"), default="md")
+    report.add_argument("-o", "--output", type=Path, metavar="FILE")
+    report.add_argument("--content", type=Path, help="the pack the saves were played on")
+
     schema = sub.add_parser("schema", help="JSON Schema of pack files, for editors")
     schema.add_argument("-o", "--output", type=Path, metavar="FILE")
+
+    explore = sub.add_parser("explore", help="automatic playthroughs: reach, endings, dead ends")
+    explore.add_argument("dir", nargs="?", type=Path, metavar="DIR")
+    explore.add_argument("--runs", type=int, default=1000, help="random runs per seat")
+    explore.add_argument("--seed", type=int, default=0, help="same seed, same report")
+    explore.add_argument("--seats", help="only these seats, e.g. us,rok (default: all)")
+    explore.add_argument("--exhaustive", action="store_true", help="visit every reachable state")
+    explore.add_argument(
+        "--max-states", type=int, default=100_000, help="per seat, for --exhaustive"
+    )
+    explore.add_argument("--format", choices=("text", "json"), default="text")
+    explore.add_argument("-o", "--output", type=Path, metavar="FILE")
+
+    new = sub.add_parser("new", help="scaffold a pack or a scene to edit")
+    new_sub = new.add_subparsers(dest="what", parser_class=_Parser, required=True)
+    new_pack = new_sub.add_parser("pack", help="a new, playable pack to edit")
+    new_pack.add_argument("name", metavar="NAME", help="the pack id, e.g. cuba-1962")
+    new_pack.add_argument("--dir", type=Path, default=Path("content"), help="where to put it")
+    new_scene = new_sub.add_parser("scene", help="a new scene, linked after an existing one")
+    new_scene.add_argument("--pack", type=Path, required=True, metavar="DIR")
+    new_scene.add_argument("--role", required=True, help="the seat that plays the scene")
+    new_scene.add_argument(
+        "--after", required=True, metavar="SCENE", help="the scene leading to it"
+    )
+    new_scene.add_argument("--id", help="the new scene's id (default: made up from SCENE)")
     return parser
 
 
@@ -114,7 +146,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.format == "text":
             for diag in result.diagnostics:
                 print(diag.format(), file=sys.stderr)
-            verdict = "ok" if not errors else "FAILED"
+            verdict = "FAILED" if errors or (args.strict and warnings) else "ok"
             counted = (
                 f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
             )
@@ -144,8 +176,119 @@ def cmd_graph(args: argparse.Namespace) -> int:
         raise ContentError(result.diagnostics)
     for d in result.errors:
         print(d.format(), file=sys.stderr)
+    if args.svg is not None:
+        _write_svg(to_dot(pack), args.svg)
+        if args.output is None:
+            return 0
     _write_output(to_dot(pack) if args.format == "dot" else to_mermaid(pack), args.output)
     return 0
+
+
+def _write_svg(dot_text: str, svg: Path) -> None:
+    """Run Graphviz's ``dot -Tsvg`` on the graph, writing ``svg``."""
+    import shutil
+    import subprocess
+
+    dot = shutil.which("dot")
+    if dot is None:
+        raise SummitError(
+            "--svg needs Graphviz's `dot` program, which is not installed",
+            "install Graphviz (e.g. `apt install graphviz` or `brew install graphviz`), "
+            "or use `--format mermaid` and paste the text into https://mermaid.live",
+        )
+    try:
+        done = subprocess.run(
+            [dot, "-Tsvg", "-o", str(svg)],
+            input=dot_text,
+            text=True,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SummitError(f"{svg}: Graphviz's dot failed ({exc})") from None
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SummitError(f"{svg}: Graphviz's dot failed: {reason}")
+
+
+def cmd_explore(args: argparse.Namespace) -> int:
+    """`explore`: random and exhaustive playthroughs of every seat."""
+    import time
+
+    from summit_game.errors import ContentError
+    from summit_game.explore import explore, render_text
+    from summit_game.loader import load_pack
+
+    if args.runs < 0:
+        raise UsageError("--runs cannot be negative")
+    if args.max_states < 1:
+        raise UsageError("--max-states must be at least 1")
+    result = load_pack(_content(args.dir))
+    # Like graph: a pack whose only errors are loops or unreachable scenes is
+    # exactly the pack a teacher wants explored.
+    pack = result.partial
+    if pack is None:
+        raise ContentError(result.diagnostics)
+    for d in result.errors:
+        print(d.format(), file=sys.stderr)
+    seats = None
+    if args.seats:
+        seats = list(dict.fromkeys(s.strip() for s in args.seats.split(",") if s.strip()))
+        for s in seats:
+            if s not in pack.scenario.roles:
+                raise UsageError(
+                    f"unknown seat {s!r}", f"choose from: {', '.join(pack.scenario.roles)}"
+                )
+    shown = [0.0]
+
+    def progress(seat: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - shown[0] < 0.2:
+            return
+        shown[0] = now
+        sys.stderr.write(f"\rexploring {seat}: {done:,}/{total:,} runs ")
+        sys.stderr.flush()
+
+    tty = sys.stderr.isatty()
+    report = explore(
+        pack,
+        runs=args.runs,
+        seed=args.seed,
+        seats=seats,
+        exhaustive=args.exhaustive,
+        max_states=args.max_states,
+        progress=progress if tty else None,
+    )
+    if tty:
+        rate = report.decisions / report.elapsed if report.elapsed else 0.0
+        sys.stderr.write(f"\rexplored in {report.elapsed:.2f} s ({rate:,.0f} decisions a second)\n")
+    if args.format == "json":
+        _write_output(json.dumps(report.as_json(), indent=2) + "\n", args.output)
+    else:
+        _write_output(render_text(report), args.output)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """`new pack` / `new scene`: scaffold commented files that pass `check`."""
+    from summit_game.scaffold import new_pack, new_scene
+
+    if args.what == "pack":
+        made = new_pack(args.name, args.dir)
+        for path in made.written:
+            print(f"wrote {path}")
+        print(made.next_steps)
+        return 0
+    made = new_scene(args.pack, args.role, args.after, args.id)
+    for path in made.written:
+        print(f"wrote {path}")
+    for path in made.edited:
+        print(f"edited {path}")
+    if made.manual:
+        print(made.manual, file=sys.stderr)
+    print(made.next_steps)
+    return 1 if made.manual else 0
 
 
 def cmd_debrief(args: argparse.Namespace) -> int:
@@ -164,6 +307,30 @@ def cmd_debrief(args: argparse.Namespace) -> int:
     state = load_save(path, pack)
     render = debrief_html if args.format == "html" else debrief_markdown
     _write_output(render(pack, state, saved.saved_at), args.output)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """`report`: a class's runs together; unusable files listed and skipped."""
+    from summit_game.loader import require_pack
+    from summit_game.report import (
+        build_report,
+        collect,
+        report_csv,
+        report_html,
+        report_markdown,
+    )
+
+    pack = require_pack(_content(args.content))
+    files: list[Path] = []
+    for p in args.saves:
+        files.extend(sorted(p.glob("*.json")) if p.is_dir() else [p])
+    runs, skipped = collect(pack, files)
+    for f, why in skipped:
+        print(f"{f}: skipped: {why}", file=sys.stderr)
+    rep = build_report(pack, runs, skipped)
+    render = {"md": report_markdown, "html": report_html, "csv": report_csv}[args.format]
+    _write_output(render(pack, rep), args.output)
     return 0
 
 
@@ -244,6 +411,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "graph": cmd_graph,
             "schema": cmd_schema,
             "debrief": cmd_debrief,
+            "explore": cmd_explore,
+            "new": cmd_new,
+            "report": cmd_report,
         }[args.command or "play"]
         return handler(args)
     except SummitError as exc:
