@@ -25,6 +25,27 @@ def plain(text: str | None, style: str = "") -> Text:
     return Text(visible((text or "").strip()), style=style)
 
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(date: dt.date) -> str:
+    """``12 June 2018`` (English month names whatever the locale)."""
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
 def seat_name(pack: Pack, state: GameState | None, seat: str) -> str:
     """A seat's title, with the player's name in hot-seat or when given."""
     role = pack.scenario.roles[seat].name
@@ -89,11 +110,17 @@ def meter_paths(pack: Pack, state: GameState) -> list[MeterPath]:
         points[-1] = (points[-1][0], dict(values))
     out = []
     for mid, m in pack.scenario.meters.items():
-        out.append(MeterPath(
-            meter=mid, label=m.label, low=float(m.min), high=float(m.max),
-            dates=[p[0] for p in points], run=[p[1][mid] for p in points],
-            record=[pack.record.at(p[0])[mid] for p in points],
-        ))
+        out.append(
+            MeterPath(
+                meter=mid,
+                label=m.label,
+                low=float(m.min),
+                high=float(m.max),
+                dates=[p[0] for p in points],
+                run=[p[1][mid] for p in points],
+                record=[pack.record.at(p[0])[mid] for p in points],
+            )
+        )
     return out
 
 
@@ -120,17 +147,26 @@ def debrief_markdown(pack: Pack, state: GameState) -> str:
     report = build_debrief(pack, state)
     lines = [f"# Summit debrief: {_md(pack.scenario.title)}", ""]
     for seat, (title, summary) in report.endings.items():
-        lines += [f"## The end for the {_md(pack.scenario.roles[seat].name)}: {_md(title)}",
-                  "", _md(summary), ""]
+        lines += [
+            f"## The end for the {_md(pack.scenario.roles[seat].name)}: {_md(title)}",
+            "",
+            _md(summary),
+            "",
+        ]
     lines += [
         f"You matched history in {report.matched} of {len(report.decisions)} decisions. "
-        f"Divergence from history: {number(report.divergence)}.", "", "## Decisions", "",
+        f"Divergence from history: {number(report.divergence)}.",
+        "",
+        "## Decisions",
+        "",
     ]
     for row in report.decisions:
         mark = "as history" if row.historical else "departed from history"
-        lines.append(f"{row.number}\\. {row.date.isoformat()}, "
-                     f"{_md(pack.scenario.roles[row.seat].name)}, {_md(row.scene_title)}: "
-                     f"you chose *{_md(row.chosen)}* ({mark})")
+        lines.append(
+            f"{row.number}\\. {row.date.isoformat()}, "
+            f"{_md(pack.scenario.roles[row.seat].name)}, {_md(row.scene_title)}: "
+            f"you chose *{_md(row.chosen)}* ({mark})"
+        )
         if not row.historical and row.history_choice:
             lines.append(f"   - The real actor chose *{_md(row.history_choice)}*")
         if row.history_summary:
@@ -139,11 +175,12 @@ def debrief_markdown(pack: Pack, state: GameState) -> str:
             lines.append(f"   - Source: {_md(source)}")
         if row.journal:
             lines.append(f"   - Your reflection on *{_md(row.prompt)}*: {_md(row.journal)}")
-    lines += ["", "## Meters", "", "| Meter | You | History | Difference |",
-              "|---|---|---|---|"]
+    lines += ["", "## Meters", "", "| Meter | You | History | Difference |", "|---|---|---|---|"]
     for m in report.meters:
-        lines.append(f"| {_md(m.label)} | {number(m.value)} | {number(m.record)} | "
-                     f"{gap_words(m.value, m.record)} |")
+        lines.append(
+            f"| {_md(m.label)} | {number(m.value)} | {number(m.record)} | "
+            f"{gap_words(m.value, m.record)} |"
+        )
     lines.append("")
     return "\n".join(lines)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,7 +25,11 @@ EMPTY = "░"
 class MeterGauge(Widget):
     """One meter: its label and value, a bar, and the gap to history in words."""
 
-    COMPONENT_CLASSES = {"meter-gauge--fill", "meter-gauge--empty", "meter-gauge--record"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "meter-gauge--fill",
+        "meter-gauge--empty",
+        "meter-gauge--record",
+    }
 
     DEFAULT_CSS = """
     MeterGauge {
@@ -36,8 +42,14 @@ class MeterGauge(Widget):
     """
 
     def __init__(
-        self, label: str, low: float, high: float, value: float, record: float,
-        *, id: str | None = None,
+        self,
+        label: str,
+        low: float,
+        high: float,
+        value: float,
+        record: float,
+        *,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.label = label
@@ -75,8 +87,12 @@ class MeterGauge(Widget):
                 bar.append(FILL, style=fill_style)
             else:
                 bar.append(EMPTY, style=empty_style)
-        words = Text(f"{gap_words(self.value, self.record)} ({number(self.record)})",
-                     style="italic", no_wrap=True, overflow="ellipsis")
+        words = Text(
+            f"{gap_words(self.value, self.record)} ({number(self.record)})",
+            style="italic",
+            no_wrap=True,
+            overflow="ellipsis",
+        )
         return Text("\n").join([head, bar, words])
 
 
@@ -104,58 +120,74 @@ class MeterPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         date = self.state.date(self.pack)
         record = self.pack.record.at(date)
-        legend = Text.assemble((FILL, "bold"), " this run  ", (RECORD_MARK, "bold"),
-                               f" history on {date.isoformat()}")
+        legend = Text.assemble((FILL, "bold"), " this run   ", (RECORD_MARK, "bold"), " history")
         yield Static(legend, classes="meter-legend")
         for mid, m in self.pack.scenario.meters.items():
-            gauge = MeterGauge(m.label, float(m.min), float(m.max), self.state.meters[mid],
-                               record[mid], id=f"meter-{mid}")
+            gauge = MeterGauge(
+                m.label,
+                float(m.min),
+                float(m.max),
+                self.state.meters[mid],
+                record[mid],
+                id=f"meter-{mid}",
+            )
             if m.help:
                 gauge.tooltip = Text(visible(m.help))
             yield gauge
         yield Static(Text(divergence_text(self.pack, self.state)), classes="meter-divergence")
 
 
-SPARKS = "▁▂▃▄▅▆▇█"
+BLOCKS = " ▁▂▃▄▅▆▇█"
 
 
-def spark(values: list[float], low: float, high: float) -> str:
-    """Values drawn as block characters on a fixed scale (so two lines compare)."""
+def spark(values: list[float], low: float, high: float, rows: int = 2) -> list[str]:
+    """Values drawn as columns of block characters, ``rows`` high, on a fixed scale.
+
+    Both lines of a meter share the meter's own scale (min to max), so the run and the
+    record can be compared by eye; each column has ``8 * rows`` levels, and the lowest
+    value still shows a baseline.
+    """
     span = (high - low) or 1.0
-    out = []
+    steps = 8 * rows
+    lines = ["" for _ in range(rows)]
     for v in values:
-        level = (v - low) / span
-        out.append(SPARKS[max(0, min(len(SPARKS) - 1, round(level * (len(SPARKS) - 1))))])
-    return "".join(out)
+        level = max(1, min(steps, round((v - low) / span * steps)))
+        for r in range(rows):
+            # Row 0 is the top line; row rows-1 the bottom one.
+            filled = level - 8 * (rows - 1 - r)
+            lines[r] += BLOCKS[max(0, min(8, filled))]
+    return lines
 
 
 class MeterTrace(Widget):
     """A meter's path in this run above the record's, on one time axis and one scale."""
 
-    COMPONENT_CLASSES = {"meter-trace--run", "meter-trace--record"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"meter-trace--run", "meter-trace--record"}
 
     DEFAULT_CSS = """
-    MeterTrace { height: 3; margin-bottom: 1; }
+    MeterTrace { height: 5; margin-bottom: 1; }
     MeterTrace > .meter-trace--run { color: $primary; }
     MeterTrace > .meter-trace--record { color: $warning; }
     """
 
-    def __init__(self, path: MeterPath, *, id: str | None = None) -> None:
+    def __init__(self, pack: Pack, path: MeterPath, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.pack = pack
         self.path = path
 
     def samples(self, width: int) -> tuple[list[float], list[float]]:
         """The run and the record sampled at ``width`` evenly spaced dates."""
-        from summit_game.ui.present import record_on
-
         first, last = self.path.dates[0], self.path.dates[-1]
         days = max(0, (last - first).days)
         run, rec = [], []
         for i in range(width):
-            when = first if width == 1 else first.fromordinal(
-                first.toordinal() + round(days * i / (width - 1)))
+            when = (
+                first
+                if width == 1
+                else first.fromordinal(first.toordinal() + round(days * i / (width - 1)))
+            )
             run.append(value_on(self.path, when))
-            rec.append(record_on(self.path, when))
+            rec.append(self.pack.record.at(when)[self.path.meter])
         return run, rec
 
     def render(self) -> Text:
@@ -167,8 +199,14 @@ class MeterTrace(Widget):
         head.append(f"  now {number(now)}, {gap_words(now, hist)} ({number(hist)})")
         run_style = self.get_component_rich_style("meter-trace--run", partial=True)
         rec_style = self.get_component_rich_style("meter-trace--record", partial=True)
-        line1 = Text.assemble(("this run ", Style(dim=True)),
-                              (spark(run, self.path.low, self.path.high), run_style))
-        line2 = Text.assemble(("history  ", Style(dim=True)),
-                              (spark(rec, self.path.low, self.path.high), rec_style))
-        return Text("\n").join([head, line1, line2])
+        run_lines = spark(run, self.path.low, self.path.high)
+        rec_lines = spark(rec, self.path.low, self.path.high)
+        lines = [head]
+        for tag_text, rows, style in (
+            ("this run", run_lines, run_style),
+            ("history", rec_lines, rec_style),
+        ):
+            for i, row in enumerate(rows):
+                label = tag_text if i == len(rows) - 1 else ""
+                lines.append(Text.assemble((f"{label:<9}", Style(dim=True)), (row, style)))
+        return Text("\n").join(lines)

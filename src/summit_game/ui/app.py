@@ -1,0 +1,407 @@
+"""The Summit app: one factory shared by ``summit-game play`` and the tests.
+
+:class:`SummitApp` owns the one :class:`~summit_game.engine.GameState` of
+the session and every operation on it (choose, answer, rewind, save, load);
+screens call these and only display what the state holds.  The screen stack
+is kept shallow: the default screen, one *main* screen (title, scene, after
+a choice, hand-over, ending...), and at most a few overlays (help, save,
+timeline...) on top.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.theme import Theme
+
+from summit_game import engine
+from summit_game.engine import GameState
+from summit_game.errors import GameError, SaveError
+from summit_game.pack import Pack
+from summit_game.saves import AUTOSAVE, load_save, save_path, write_save
+from summit_game.text import visible
+from summit_game.ui.present import debrief_markdown, save_label
+
+HIGH_CONTRAST = Theme(
+    name="summit-high-contrast",
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#FF00FF",
+    warning="#FF8700",
+    error="#FF5F5F",
+    success="#00FF00",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#1C1C1C",
+    boost="#303030",
+    dark=True,
+    luminosity_spread=0.0,
+    text_alpha=1.0,
+    variables={
+        "block-cursor-foreground": "#000000",
+        "block-cursor-background": "#FFFF00",
+        "block-cursor-text-style": "bold",
+        "footer-key-foreground": "#FFFF00",
+        "input-selection-background": "#FFFF00 60%",
+    },
+)
+"""A black-and-white theme with yellow highlights for projectors and low vision."""
+
+DEFAULT_THEME = "textual-dark"
+
+
+class SummitApp(App[int]):
+    """Summit in the terminal: title, seats, scenes, debrief, and everything around them."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Summit"
+    ENABLE_COMMAND_PALETTE = True
+    # Textual declares these oddly (ClassVar inside a union), so mypy needs no ClassVar.
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
+        (0, "-small-w"),
+        (60, "-fits-w"),
+        (110, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS = [  # noqa: RUF012
+        (0, "-small-h"),
+        (20, "-fits-h"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", show=False),
+        Binding("f2", "toggle_contrast", "High contrast", show=False),
+    ]
+
+    def __init__(
+        self,
+        pack: Pack,
+        saves: Path,
+        seats: list[str] | None = None,
+        name: str | None = None,
+        load: str | None = None,
+        seed: int = 0,
+        until: dt.date | None = None,
+    ) -> None:
+        super().__init__()
+        self.pack = pack
+        self.saves = saves
+        self.start_seats = list(seats) if seats else None
+        self.player_name = name
+        self.start_load = load
+        self.seed = seed
+        self.until = until
+        self.state: GameState | None = None
+        """The whole game: everything a screen shows comes from here."""
+        self.shown_seat: str | None = None
+        """Hot-seat: the seat whose player holds the keyboard now."""
+        self.briefed: set[str] = set()
+        """Seats whose brief has been shown in this session."""
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = DEFAULT_THEME
+
+    # ------------------------------------------------------------ start
+
+    def on_mount(self) -> None:
+        from summit_game.ui.screens.title import TitleScreen
+
+        self.push_screen(TitleScreen())
+        if self.start_load is not None:
+            self.load_named(self.start_load)
+        elif self.start_seats:
+            names = {s: self.player_name for s in self.start_seats} if self.player_name else {}
+            self.new_game(self.start_seats, names)
+
+    def new_game(
+        self, seats: list[str], names: dict[str, str] | None = None, *, briefed: bool = False
+    ) -> None:
+        """Start a run for these seats (briefs shown before each seat's first turn)."""
+        try:
+            self.state = engine.new_game(self.pack, seats, seed=self.seed, names=names)
+        except GameError as exc:
+            self.notify(visible(str(exc)), severity="error", markup=False)
+            return
+        self.shown_seat = seats[0] if len(seats) == 1 else None
+        self.briefed = set(seats) if briefed else set()
+        self.show_current()
+
+    # ------------------------------------------------------------ the loop
+
+    def show(self, screen: Screen[None]) -> None:
+        """Make ``screen`` the main screen, closing any overlays above the old one."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if len(self.screen_stack) < 2:
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
+
+    def show_current(self) -> None:
+        """Show what comes next: the ending, a stop, a hand-over, a brief or the scene."""
+        from summit_game.ui.screens.debrief import DebriefScreen, StopScreen
+        from summit_game.ui.screens.scene import SceneScreen
+        from summit_game.ui.screens.seats import BriefScreen, HandoverScreen
+
+        state = self.state
+        if state is None:
+            return
+        if engine.is_over(self.pack, state):
+            self.show(DebriefScreen(final=True))
+            return
+        scene = self.pack.scenes[state.scene_id]
+        if self.until is not None and scene.date > self.until:
+            self.autosave()
+            self.show(StopScreen())
+            return
+        if len(state.seats) > 1 and state.turn != self.shown_seat:
+            self.show(HandoverScreen(state.turn))
+            return
+        if state.turn not in self.briefed:
+            self.show(BriefScreen(state.turn))
+            return
+        self.show(SceneScreen())
+
+    def handed_over(self, seat: str) -> None:
+        """The named seat's player has the keyboard."""
+        self.shown_seat = seat
+        self.show_current()
+
+    def brief_read(self, seat: str) -> None:
+        """The seat's player has read the brief."""
+        self.briefed.add(seat)
+        self.show_current()
+
+    def choose(self, choice_id: str) -> None:
+        """Take a choice in the current scene, autosave, and show what it did."""
+        from summit_game.ui.screens.scene import AfterChoiceScreen
+
+        if self.state is None:
+            return
+        scene = self.pack.scenes[self.state.scene_id]
+        try:
+            self.state, decision = engine.step(self.pack, self.state, choice_id)
+        except GameError as exc:
+            self.notify(visible(str(exc)), severity="error", markup=False)
+            return
+        self.autosave()
+        self.show(AfterChoiceScreen(scene, decision))
+
+    def answer(self, text: str) -> None:
+        """Keep the player's reflection in the journal (and in the autosave)."""
+        if self.state is None or not text.strip():
+            return
+        self.state = engine.record_journal(self.state, text.strip())
+        self.autosave()
+
+    def rewind(self, to: int) -> None:
+        """Go back to just before decision ``to`` (1-based)."""
+        if self.state is None:
+            return
+        try:
+            self.state = engine.undo(self.pack, self.state, to=to)
+        except GameError as exc:
+            self.notify(visible(str(exc)), severity="error", markup=False)
+            return
+        self.autosave()
+        self.notify(f"Back to before decision {to}.")
+        self.show_current()
+
+    # ------------------------------------------------------------ saves
+
+    def autosave(self) -> bool:
+        """Write the autosave; a failure is shown, never raised."""
+        return self.save_as(AUTOSAVE, quiet=True)
+
+    def save_as(self, name: str, *, quiet: bool = False) -> bool:
+        """Save the game as ``name`` in the saves folder."""
+        if self.state is None:
+            return False
+        try:
+            write_save(self.saves, name, self.pack, self.state, save_label(self.pack, self.state))
+        except SaveError as exc:
+            self.notify(
+                f"Could not save: {visible(str(exc))}", severity="error", markup=False, timeout=10
+            )
+            return False
+        if not quiet:
+            self.notify(f"Saved as '{visible(name)}'.", markup=False)
+        return True
+
+    def load_named(self, name: str) -> bool:
+        """Load a save by name (or by path, as ``--load`` allows)."""
+        try:
+            path = (
+                Path(name)
+                if name.endswith(".json") and "/" in name
+                else save_path(self.saves, name)
+            )
+        except SaveError as exc:
+            self.notify(
+                f"Could not load: {visible(str(exc))}", severity="error", markup=False, timeout=10
+            )
+            return False
+        return self.load_path(path, name)
+
+    def load_path(self, path: Path, name: str | None = None) -> bool:
+        """Load the save at ``path``; a broken save is reported and left as it is."""
+        try:
+            state = load_save(path, self.pack)
+        except SaveError as exc:
+            self.notify(
+                f"Could not load: {visible(str(exc))}", severity="error", markup=False, timeout=10
+            )
+            return False
+        self.state = state
+        self.shown_seat = state.seats[0] if len(state.seats) == 1 else None
+        self.briefed = set(state.seats)
+        self.notify(f"Loaded '{visible(name or path.stem)}'.", markup=False)
+        self.show_current()
+        return True
+
+    def export_debrief(self) -> Path | None:
+        """Write the debrief as Markdown beside the saves; returns the file written."""
+        if self.state is None:
+            return None
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = self.saves / f"debrief-{stamp}.md"
+        try:
+            self.saves.mkdir(parents=True, exist_ok=True)
+            path.write_text(debrief_markdown(self.pack, self.state), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Could not export: {visible(str(exc))}", severity="error", markup=False)
+            return None
+        self.notify(f"Debrief written to {visible(str(path))}", markup=False, timeout=8)
+        return path
+
+    # ------------------------------------------------------------ actions
+
+    def _need_game(self) -> bool:
+        if self.state is None:
+            self.notify("Start or load a game first.", severity="warning")
+            return False
+        return True
+
+    def _overlay(self, screen: Screen[None]) -> None:
+        if type(self.screen) is type(screen):
+            return
+        self.push_screen(screen)
+
+    def action_help(self) -> None:
+        """Show the keys, how the meters work and where saves go."""
+        from summit_game.ui.screens.help import HelpScreen
+
+        self._overlay(HelpScreen())
+
+    def action_save_game(self) -> None:
+        """Open the save screen."""
+        from summit_game.ui.screens.saves import SaveScreen
+
+        if self._need_game():
+            self._overlay(SaveScreen())
+
+    def action_load_game(self) -> None:
+        """Open the load screen."""
+        from summit_game.ui.screens.saves import LoadScreen
+
+        self._overlay(LoadScreen())
+
+    def action_timeline(self) -> None:
+        """Open the timeline, where any decision can be rewound."""
+        from summit_game.ui.screens.timeline import TimelineScreen
+
+        if self._need_game():
+            self._overlay(TimelineScreen())
+
+    def action_meters(self) -> None:
+        """Open the meters-over-time screen."""
+        from summit_game.ui.screens.meters import MetersScreen
+
+        if self._need_game():
+            self._overlay(MetersScreen())
+
+    def action_glossary(self) -> None:
+        """Open the glossary."""
+        from summit_game.ui.screens.glossary import GlossaryScreen
+
+        self._overlay(GlossaryScreen())
+
+    def action_debrief(self) -> None:
+        """Open the debrief of the run so far."""
+        from summit_game.ui.screens.debrief import DebriefScreen
+
+        if self._need_game():
+            self._overlay(DebriefScreen(final=False))
+
+    def action_brief(self) -> None:
+        """Show the current seat's brief again."""
+        from summit_game.ui.screens.seats import BriefScreen
+
+        if self._need_game() and self.state is not None:
+            self._overlay(BriefScreen(self.state.turn, overlay=True))
+
+    def action_undo(self) -> None:
+        """Undo the last decision, after a confirmation."""
+        from summit_game.ui.screens.base import ConfirmScreen
+
+        if not self._need_game() or self.state is None:
+            return
+        n = len(self.state.decisions)
+        if n == 0:
+            self.notify("Nothing to undo yet.", severity="warning")
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.rewind(n)
+
+        self.push_screen(ConfirmScreen(f"Undo decision {n}, the last one taken?"), done)
+
+    def action_toggle_contrast(self) -> None:
+        """Switch between the high-contrast theme and the usual one."""
+        self.theme = DEFAULT_THEME if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
+
+    async def action_quit(self) -> None:
+        """Autosave (when a game is on) and leave."""
+        if self.state is not None:
+            self.autosave()
+        self.exit(0)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Our commands in the command palette, then Textual's own."""
+        yield SystemCommand("Save game", "Save this game under a name", self.action_save_game)
+        yield SystemCommand("Load game", "Load a named save or the autosave", self.action_load_game)
+        yield SystemCommand(
+            "Rewind", "Go back to an earlier decision (the timeline)", self.action_timeline
+        )
+        yield SystemCommand("Glossary", "Look up a term", self.action_glossary)
+        yield SystemCommand(
+            "Meters over time", "Each meter in this run beside history", self.action_meters
+        )
+        yield SystemCommand("Debrief", "Every decision so far beside history", self.action_debrief)
+        yield SystemCommand(
+            "High-contrast theme",
+            "Switch the high-contrast theme on or off",
+            self.action_toggle_contrast,
+        )
+        yield SystemCommand("Help", "Keys, meters, divergence and where saves go", self.action_help)
+        yield from super().get_system_commands(screen)
+
+
+def run_app(
+    pack: Pack,
+    saves: Path,
+    seats: list[str] | None = None,
+    name: str | None = None,
+    load: str | None = None,
+    seed: int = 0,
+    until: dt.date | None = None,
+) -> int:
+    """Play ``pack`` in the terminal; returns the exit code."""
+    app = SummitApp(pack, saves, seats=seats, name=name, load=load, seed=seed, until=until)
+    result = app.run()
+    return result if isinstance(result, int) else (app.return_code or 0)

@@ -1,0 +1,81 @@
+"""The numbered list of choices on offer in a scene."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from summit_game.pack import PlayChoice
+from summit_game.text import visible
+
+
+class ChoiceList(OptionList):
+    """The choices as ``1. …``; a choice's number, a click, or ↑↓ then Enter picks one.
+
+    Nothing is highlighted when the list appears, so an Enter meant for the screen
+    before (a double tap) cannot take a decision: the first arrow press highlights.
+
+    Number keys are bound on the scene screen (so they work wherever focus is)
+    and call :meth:`pick`.
+    """
+
+    DEFAULT_CSS = """
+    ChoiceList {
+        height: auto;
+        max-height: 60%;
+        border: round $primary 50%;
+        padding: 0 1;
+    }
+    ChoiceList:focus { border: round $primary; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Choose", show=True)]
+
+    class ChoiceMade(Message):
+        """A choice was picked."""
+
+        def __init__(self, choice_list: ChoiceList, choice_id: str) -> None:
+            super().__init__()
+            self.choice_list = choice_list
+            self.choice_id = choice_id
+
+        @property
+        def control(self) -> ChoiceList:
+            """The list the choice was made in."""
+            return self.choice_list
+
+    def __init__(self, choices: list[PlayChoice], *, id: str | None = None) -> None:
+        options = [
+            Option(Text.assemble((f"{i}. ", "bold"), visible(c.text)), id=c.id)
+            for i, c in enumerate(choices, 1)
+        ]
+        super().__init__(*options, id=id)
+        # OptionList highlights its first option; we start with none (see above).
+        self.highlighted = None
+        self.choice_ids = [c.id for c in choices]
+        self._picked = False
+
+    def pick(self, number: int) -> bool:
+        """Pick choice ``number`` (1-based); False when there is no such choice."""
+        if not 1 <= number <= len(self.choice_ids):
+            return False
+        self.highlighted = number - 1
+        self._made(self.choice_ids[number - 1])
+        return True
+
+    def _made(self, choice_id: str) -> None:
+        # One decision per scene: a double press must not post a second choice.
+        if self._picked:
+            return
+        self._picked = True
+        self.post_message(self.ChoiceMade(self, choice_id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self._made(event.option.id)

@@ -1,0 +1,196 @@
+"""Playing through the Textual app with Pilot: title to ending, undo, rewind, --until.
+
+Each test follows a path a person takes and checks both what the screen
+says and what the engine state holds (``app.state``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from textual.widgets import Input
+
+from summit_game.pack import Pack
+from summit_game.saves import AUTOSAVE, load_save, save_path
+from test_ui_support import flat, make_app, screen_name, text_in
+
+SIZE = (100, 32)
+
+
+async def test_us_seat_from_title_to_ending(mini: Pack, tmp_path: Path) -> None:
+    """New game → US seat → two decisions with a reflection → the ending and debrief."""
+    saves = tmp_path / "saves"
+    app = make_app(mini, saves)
+    async with app.run_test(size=SIZE) as pilot:
+        assert screen_name(app) == "TitleScreen"
+        assert "A small test pack" in flat(app)
+        assert "No autosave yet." in flat(app)
+        await pilot.press("n")
+        assert screen_name(app) == "SeatScreen"
+        text = flat(app)
+        assert "Choose your seat" in text and "You advise the President." in text
+        await pilot.press("enter")
+        assert screen_name(app) == "SceneScreen"
+        assert app.state is not None and app.state.seats == ("us",)
+        text = flat(app)
+        for expected in (
+            "8 March 2018",
+            "An invitation",
+            "Kim offers to meet.",
+            "1. Accept the meeting",
+            "2. Refuse",
+            "Divergence from history: 0",
+            "Trust 20",
+            "same as history (20)",
+        ):
+            assert expected in text, expected
+
+        await pilot.press("1")
+        assert screen_name(app) == "AfterChoiceScreen"
+        text = text_in(app, "#after-scroll")
+        for expected in (
+            "You chose: Accept the meeting",
+            "You said yes.",
+            "What really happened",
+            "The President accepted.",
+            "✓ You did what the real actor did.",
+            "A book about it, A press, 2020-01-01",
+            "Trust +20 (now 40): Accept the meeting",
+            "Tension −20 (now 30): Accept the meeting",
+        ):
+            assert expected in text, expected
+        assert "Reflect: Why meet?" in text_in(app, "#after-bottom")
+        # The decision is autosaved before the reflection is even typed.
+        assert len(load_save(save_path(saves, AUTOSAVE), mini).decisions) == 1
+        app.screen.query_one("#journal", Input).value = "To test him"
+        await pilot.press("enter")
+        assert app.state.decisions[0].journal == "To test him"
+        assert load_save(save_path(saves, AUTOSAVE), mini).decisions[0].journal == "To test him"
+
+        assert screen_name(app) == "SceneScreen"
+        assert "The summit" in flat(app) and "2. Walk out" in flat(app)
+        await pilot.press("2")
+        text = text_in(app, "#after-scroll")
+        assert "Trust −30 (now 10): Walk out" in text
+        assert "✗ You departed from history. The real actor chose: Sign the statement" in text
+        await pilot.press("enter")
+        assert screen_name(app) == "DebriefScreen"
+        text = flat(app)
+        for expected in (
+            "The end for the US: Worse",
+            "Worse than history.",
+            "You matched history in 1 of 2 decisions",
+            "Your reflection: To test him",
+            "Trust: 10, 30 below history (40)",
+        ):
+            assert expected in text, expected
+        assert [d.choice for d in app.state.decisions] == ["accept", "walk"]
+        assert app.state.positions["us"] == "us-end-bad"
+
+        await pilot.press("e")
+        exported = list(saves.glob("debrief-*.md"))
+        assert len(exported) == 1
+        assert "Accept the meeting" in exported[0].read_text(encoding="utf-8")
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_dprk_seat_given_on_the_command_line(mini: Pack, tmp_path: Path) -> None:
+    """`--role dprk`: the brief first, then the scene, then the ending."""
+    saves = tmp_path / "saves"
+    app = make_app(mini, saves, seats=["dprk"], name="Ri")
+    async with app.run_test(size=SIZE) as pilot:
+        assert screen_name(app) == "BriefScreen"
+        assert "You advise the Chairman." in flat(app) and "Ri" in flat(app)
+        await pilot.press("enter")
+        assert screen_name(app) == "SceneScreen"
+        text = flat(app)
+        assert "New Year" in text and "DPRK (Ri)" in text
+        # The US is not played, so its sanctions event moved tension as the game opened.
+        assert app.state is not None and app.state.meters["tension"] == 55
+        assert "5 above history (50)" in text
+        await pilot.press("2")
+        assert "Tension +15 (now 70): Test a missile" in flat(app)
+        await pilot.press("enter")
+        assert screen_name(app) == "DebriefScreen"
+        assert "The end for the DPRK: Done" in flat(app)
+        assert app.state.decisions[-1].choice == "test"
+
+
+async def test_undo_and_timeline_rewind(mini: Pack, tmp_path: Path) -> None:
+    """Undo asks first; the timeline rewinds to before any decision, with a confirmation."""
+    saves = tmp_path / "saves"
+    app = make_app(mini, saves, seats=["us"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "2", "enter")  # brief, Refuse, continue
+        assert app.state is not None
+        assert app.state.scene_id == "us-crisis" and "us_refused" in app.state.flags
+        assert "Alternate history: this did not happen." in flat(app)
+        await pilot.press("1", "enter")  # Calm down, continue: the ending
+        assert screen_name(app) == "DebriefScreen"
+
+        await pilot.press("u")
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.press("n")
+        assert len(app.state.decisions) == 2
+        await pilot.press("u", "y")
+        assert len(app.state.decisions) == 1 and app.state.scene_id == "us-crisis"
+        assert screen_name(app) == "SceneScreen"
+
+        await pilot.press("t")
+        assert screen_name(app) == "TimelineScreen"
+        text = flat(app)
+        assert "1. 8 March 2018 · US · An invitation" in text and "Refuse" in text
+        await pilot.press("enter")
+        assert "Go back to just before decision 1" in flat(app)
+        await pilot.press("y")
+        assert screen_name(app) == "SceneScreen"
+        assert app.state.decisions == () and app.state.scene_id == "us-one"
+        assert app.state.flags == frozenset()
+        assert load_save(save_path(saves, AUTOSAVE), mini).decisions == ()
+        assert len(app.screen_stack) == 2  # the timeline and the question are gone
+
+
+async def test_until_stops_for_discussion(mini: Pack, tmp_path: Path) -> None:
+    """`--until`: when the next scene is later, a stop screen and an autosave."""
+    saves = tmp_path / "saves"
+    app = make_app(mini, saves, seats=["us"], until=dt.date(2018, 5, 1))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "1", "enter")
+        assert screen_name(app) == "StopScreen"
+        text = flat(app)
+        assert "Stop here for discussion" in text and "1 May 2018" in text
+        assert "Divergence from history" in text
+        saved = load_save(save_path(saves, AUTOSAVE), mini)
+        assert [d.choice for d in saved.decisions] == ["accept"]
+        await pilot.press("enter")
+    assert app.return_code == 0
+
+
+async def test_continue_picks_up_the_autosave(mini: Pack, tmp_path: Path) -> None:
+    """Continue on the title loads the autosave and shows its scene."""
+    saves = tmp_path / "saves"
+    first = make_app(mini, saves, seats=["us"])
+    async with first.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "1", "enter")
+        await pilot.press("q")
+    again = make_app(mini, saves)
+    async with again.run_test(size=SIZE) as pilot:
+        assert "2018-06-12 us: The summit" in flat(again)
+        await pilot.press("c")
+        assert screen_name(again) == "SceneScreen"
+        assert again.state is not None and again.state.scene_id == "us-two"
+        assert "The summit" in flat(again)
+
+
+async def test_a_double_enter_does_not_choose(mini: Pack, tmp_path: Path) -> None:
+    """Enter pressed twice to leave the brief must not also pick the first choice."""
+    saves = tmp_path / "saves"
+    app = make_app(mini, saves, seats=["us"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter")
+        assert screen_name(app) == "SceneScreen"
+        assert app.state is not None and app.state.decisions == ()
+        await pilot.press("down", "down", "enter")
+        assert app.state.decisions[0].choice == "refuse"

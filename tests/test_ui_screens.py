@@ -1,0 +1,184 @@
+"""The screens around play: resizing, literal text, glossary, meters, help, palette, theme."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from summit_game.loader import load_pack
+from summit_game.pack import Pack
+from summit_game.ui.app import HIGH_CONTRAST
+from test_ui_support import flat, make_app, screen_name, text_in
+
+SIZE = (100, 32)
+MINI = Path(__file__).parent / "packs" / "mini"
+
+
+def pack_copy(
+    tmp_path: Path, edit: dict[str, tuple[str, str]] | None = None, glossary: str | None = None
+) -> Pack:
+    """A copy of the mini pack with text replaced in its files, and maybe a glossary."""
+    root = tmp_path / "pack"
+    shutil.copytree(MINI, root)
+    for name, (old, new) in (edit or {}).items():
+        path = root / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    if glossary is not None:
+        (root / "glossary.yaml").write_text(glossary, encoding="utf-8")
+    result = load_pack(root)
+    assert result.pack is not None, [d.format() for d in result.diagnostics]
+    return result.pack
+
+
+async def test_markup_in_content_is_shown_literally(tmp_path: Path) -> None:
+    """Brackets in scene text, titles and choices are text, never markup or actions."""
+    saves = tmp_path / "saves"
+    pack = pack_copy(
+        tmp_path,
+        {
+            "scenes/us.yaml": (
+                "text: Kim offers to meet.",
+                "text: 'Kim says [bold]x[/ then [@click=app.quit]leave[/] and [red]stop'",
+            )
+        }
+        | {
+            "scenario.yaml": (
+                "summary: Two seats, a few scenes, one branch.",
+                "summary: '[b]Two[/b] seats [/'",
+            )
+        },
+    )
+    app = make_app(pack, saves)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "[b]Two[/b] seats [/" in flat(app)
+        await pilot.press("n", "enter")
+        text = flat(app)
+        assert "Kim says [bold]x[/ then [@click=app.quit]leave[/] and [red]stop" in text
+        await pilot.click("#scene-text")
+        assert app.is_running and screen_name(app) == "SceneScreen"
+
+
+async def test_resizing_down_to_tiny_never_crashes(mini: Pack, tmp_path: Path) -> None:
+    """80×24 and 60×20 fit; smaller shows the 'make the window larger' notice."""
+    saves = tmp_path / "saves"
+    app = make_app(mini, saves, seats=["us"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "1")
+        for width, height in ((80, 24), (60, 20), (40, 12), (20, 6), (8, 3), (120, 40)):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            small = width < 60 or height < 20
+            if width >= 40:  # narrower, the notice itself is cut
+                assert ("Make the window larger" in flat(app)) == small, (width, height)
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("enter")
+        text = flat(app)
+        assert "The summit" in text and "Divergence from history" in text
+        assert "1. Sign the statement" in text and "Trust" in text
+
+
+GLOSSARY = """\
+Summit:
+  definition: A meeting of leaders.
+  sources: [book]
+CVID:
+  definition: Complete, verifiable and irreversible dismantlement.
+  aliases: [complete denuclearization]
+Sanctions:
+  definition: Penalties on trade.
+"""
+
+
+async def test_glossary_is_searchable_and_knows_the_scene(tmp_path: Path) -> None:
+    """The scene's own terms come first; typing filters; the definition shows sources."""
+    saves = tmp_path / "saves"
+    pack = pack_copy(
+        tmp_path,
+        {"scenes/us.yaml": ("You are in Singapore.", "You are at the summit in Singapore.")},
+        glossary=GLOSSARY,
+    )
+    app = make_app(pack, saves, seats=["us"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "1", "enter")
+        await pilot.press("g")
+        assert screen_name(app) == "GlossaryScreen"
+        assert text_in(app, "#glossary-terms").startswith("Summit • in this scene")
+        detail = text_in(app, "#glossary-detail")
+        assert "A meeting of leaders." in detail and "A book about it" in detail
+        await pilot.press(*"verif")
+        terms = text_in(app, "#glossary-terms")
+        assert "CVID" in terms and "Summit" not in terms and "Sanctions" not in terms
+        assert "Also: complete denuclearization" in text_in(app, "#glossary-detail")
+        app.screen.query_one("#glossary-search", Input).value = "zzz"
+        await pilot.pause()
+        assert "No term matches" in flat(app)
+        await pilot.press("escape")
+        assert screen_name(app) == "SceneScreen"
+
+
+async def test_glossary_of_a_pack_without_one(mini: Pack, tmp_path: Path) -> None:
+    """The mini pack has no glossary: the screen says so."""
+    saves = tmp_path / "saves"
+    app = make_app(mini, saves)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"gloss", "enter")
+        assert screen_name(app) == "GlossaryScreen"
+        assert "This pack has no glossary." in flat(app)
+
+
+async def test_meters_over_time_and_help(mini: Pack, tmp_path: Path) -> None:
+    """Meters over time shows this run beside history; help names the saves folder."""
+    saves = tmp_path / "saves"
+    app = make_app(mini, saves, seats=["us"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "2", "enter", "m")
+        assert screen_name(app) == "MetersScreen"
+        text = flat(app)
+        assert "From 1 January 2018 to 1 July 2018" in text
+        assert "Trust now 10, 30 below history (40)" in text
+        assert "this run" in text and "history" in text
+        await pilot.press("escape", "question_mark")
+        assert screen_name(app) == "HelpScreen"
+        assert "Divergence from history" in flat(app)
+        await pilot.press("end")
+        assert str(saves.resolve()).replace("/", "") in flat(app).replace("/", "").replace(" ", "")
+
+
+async def test_command_palette_offers_our_commands(mini: Pack, tmp_path: Path) -> None:
+    """Save, load, rewind, glossary, theme and debrief are palette commands."""
+    saves = tmp_path / "saves"
+    app = make_app(mini, saves, seats=["us"])
+    async with app.run_test(size=SIZE) as pilot:
+        names = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in (
+            "Save game",
+            "Load game",
+            "Rewind",
+            "Glossary",
+            "High-contrast theme",
+            "Debrief",
+            "Meters over time",
+            "Theme",
+        ):
+            assert wanted in names
+        await pilot.press("enter", "ctrl+p", *"rewind", "enter")
+        assert screen_name(app) == "TimelineScreen"
+        assert "No decisions yet." in flat(app)
+
+
+@pytest.mark.parametrize("key", ["f2"])
+async def test_high_contrast_theme(mini: Pack, tmp_path: Path, key: str) -> None:
+    """The high-contrast theme is registered and F2 switches it on and off."""
+    saves = tmp_path / "saves"
+    app = make_app(mini, saves)
+    async with app.run_test(size=SIZE) as pilot:
+        assert HIGH_CONTRAST.name in app.available_themes
+        await pilot.press(key)
+        assert app.theme == HIGH_CONTRAST.name
+        await pilot.press(key)
+        assert app.theme != HIGH_CONTRAST.name
