@@ -17,6 +17,11 @@ CORE = [
     "graph",
     "schema",
     "debrief",
+    "live",
+    "explore",
+    "export",
+    "report",
+    "scaffold",
 ]
 
 

@@ -142,3 +142,44 @@ def test_cli_entry_point_runs_plain_and_reports_misuse(tmp_path: Path) -> None:
     assert "== The end for the US: Frozen ==" in proc.stdout
     assert main(["play", "--plain", "--content", str(MINI), "--role", "nobody"]) == 2
     assert main(["play", "--plain", "--content", str(tmp_path / "nowhere")]) == 1
+
+
+def test_reload_picks_up_an_edit_and_survives_a_broken_one(tmp_path: Path) -> None:
+    import shutil
+
+    from summit_game.loader import load_pack
+
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(MINI, pack_dir)
+    pack = load_pack(pack_dir).pack
+    assert pack is not None
+    us = pack_dir / "scenes" / "us.yaml"
+    original = us.read_text()
+
+    class EditingInput(io.StringIO):
+        """Edits the pack between the player's lines, as a teacher at the next desk would."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.lines = ["reload\n", "reload\n", "1\n", "\n", "quit\n"]
+            self.n = 0
+
+        def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+            if self.n == 0:
+                us.write_text(original.replace("Kim offers to meet.", "Kim offers a summit."))
+            if self.n == 1:
+                us.write_text(original.replace("    role: us\n", "    role: [us\n", 1))
+            if self.n == 2:
+                us.write_text(original)
+            line = self.lines[self.n] if self.n < len(self.lines) else ""
+            self.n += 1
+            return line
+
+    out = io.StringIO()
+    code = run_plain(pack, tmp_path / "saves", EditingInput(), out, seats=["us"], source=pack_dir)
+    text = out.getvalue()
+    assert code == 0
+    assert "Pack reloaded; your run goes on." in text
+    assert "Kim offers a summit." in text
+    assert "SG007" in text and "still playing the last good version" in text
+    assert "You said yes." in text, "play goes on after a broken edit"

@@ -395,6 +395,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         load=args.load,
         seed=args.seed,
         until=until,
+        source=_content(args.content),
+        cache=cache_dir(),
     )
 
 

@@ -26,6 +26,7 @@ HELP = """Commands:
   load NAME    load that save
   undo         back to the previous decision
   meters       each meter beside the historical record for this date
+  reload       re-read the pack after editing it (your run goes on)
   help         these commands
   quit         autosave and leave (end of input does the same)"""
 
@@ -41,8 +42,12 @@ class PlainGame:
         stdout: TextIO,
         *,
         until: dt.date | None = None,
+        source: Path | None = None,
+        cache: Path | None = None,
     ) -> None:
         self.pack = pack
+        self.source = source
+        self.cache = cache
         self.saves = saves
         self.stdin = stdin
         self.stdout = stdout
@@ -158,6 +163,9 @@ class PlainGame:
                 self.say(HELP)
             elif word == "meters":
                 self.meters()
+            elif word == "reload":
+                if self.reload():
+                    shown = None
             elif word == "undo":
                 self.undo()
                 shown = None
@@ -326,6 +334,24 @@ class PlainGame:
         self.say(f"Loaded '{visible(name)}'.")
         return state
 
+    def reload(self) -> bool:
+        """Re-read the pack from disk; True when the scene should be shown again."""
+        if self.source is None:
+            self.say("This game was not started from a pack folder; nothing to reload.")
+            return False
+        from summit_game.live import reload_pack
+
+        outcome = reload_pack(self.source, self.state, self.cache)
+        for d in outcome.diagnostics:
+            self.say(visible(d.format()))
+        self.say(outcome.message)
+        if outcome.pack is None:
+            return False
+        self.pack = outcome.pack
+        if outcome.state is not None:
+            self.state = outcome.state
+        return True
+
     def undo(self) -> None:
         assert self.state is not None
         try:
@@ -347,7 +373,12 @@ def run_plain(
     load: str | None = None,
     seed: int = 0,
     until: dt.date | None = None,
+    source: Path | None = None,
+    cache: Path | None = None,
 ) -> int:
-    """Play ``pack`` in plain mode; returns the exit code."""
-    game = PlainGame(pack, saves, stdin, stdout, until=until)
+    """Play ``pack`` in plain mode; returns the exit code.
+
+    ``source`` is the pack folder, for ``reload``; ``cache`` the parse cache.
+    """
+    game = PlainGame(pack, saves, stdin, stdout, until=until, source=source, cache=cache)
     return game.run(seats, names=names, load=load, seed=seed)
