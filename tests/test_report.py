@@ -56,7 +56,8 @@ def class_saves(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ):
         run_dir = root / f"s{i}"
         plain_run(run_dir, name, keys)
-        shutil.copy(run_dir / "autosave.json", root / f"run{i}.json")
+        [autosave] = run_dir.glob("*autosave.json")
+        shutil.copy(autosave, root / f"run{i}.json")
     shutil.copy(root / "run0.json", root / "copy-of-run0.json")
     (root / "broken.json").write_text("{")
     other = json.loads((root / "run2.json").read_text())
@@ -71,6 +72,7 @@ def test_markdown_report_counts_choices_history_endings_and_skips_bad_files(
     assert main(["report", str(class_saves), "--content", str(MINI)]) == 0
     out, err = capsys.readouterr()
     assert "3 runs read; 3 files skipped." in out
+    assert "Ada" in out
     assert "broken.json" in err and "foreign.json" in err and "the same run as" in err
     assert "- Accept the meeting ★: 2 (67%)" in out
     assert "- Refuse: 1 (33%)" in out

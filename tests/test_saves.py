@@ -237,3 +237,12 @@ def test_kill_minus_nine_during_saves_never_breaks_the_last_save(
         seeds.append(save.state.seed)
         assert load_save(tmp_path / "run.json", mini).seats == ("us",)
     assert len(seeds) == kills
+
+
+def test_autosaves_are_named_after_their_players() -> None:
+    from summit_game.saves import autosave_name
+
+    assert autosave_name({}) == "autosave"
+    assert autosave_name({"us": "Ada Lovelace"}) == "Ada-Lovelace-autosave"
+    assert autosave_name({"us": "Ada", "dprk": "Bo"}) == "Ada-Bo-autosave"
+    assert autosave_name({"us": "../../etc"}) == "etc-autosave"

@@ -17,7 +17,7 @@ from summit_game.debrief import build_debrief
 from summit_game.engine import Decision, GameState, MeterChange
 from summit_game.errors import GameError, SaveError
 from summit_game.pack import Pack, PlayScene
-from summit_game.saves import AUTOSAVE, load_save, save_path, write_save
+from summit_game.saves import autosave_name, load_save, save_path, write_save
 from summit_game.text import number, signed, visible
 
 HELP = """Commands:
@@ -137,10 +137,8 @@ class PlainGame:
             if self.until is not None and not over and scene.date > self.until:
                 self.say(f"== Stop here for discussion: the lesson ends at {self.until}. ==")
                 self.autosave()
-                self.say(
-                    f"Your game is saved as '{AUTOSAVE}'; continue next time with "
-                    f"--load {AUTOSAVE}."
-                )
+                name = autosave_name(state.names)
+                self.say(f"Your game is saved as '{name}'; continue next time with --load {name}.")
                 return 0
             key = f"{state.turn}:{scene.id}:{len(state.decisions)}"
             if key != shown:
@@ -301,7 +299,8 @@ class PlainGame:
         return f"{scene.date.isoformat()} {seats}: {scene.title}"
 
     def autosave(self) -> None:
-        self._write(AUTOSAVE)
+        if self.state is not None:
+            self._write(autosave_name(self.state.names))
 
     def save(self, name: str) -> None:
         if not name:

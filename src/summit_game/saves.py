@@ -21,6 +21,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -64,6 +65,19 @@ class SaveInfo:
     label: str
     error: str | None = None
     """Why the save cannot be loaded, when it cannot."""
+
+
+def autosave_name(names: Mapping[str, str]) -> str:
+    """The autosave's name: ``autosave``, or ``<player>-autosave`` once players give names.
+
+    Named autosaves let a class share one saves folder (served mode) without
+    one student's autosave overwriting another's.
+    """
+    players = [n for n in names.values() if n]
+    if not players:
+        return AUTOSAVE
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", "-".join(players)).strip("-_")[:48]
+    return f"{slug}-{AUTOSAVE}" if slug else AUTOSAVE
 
 
 def check_name(name: str) -> str:
