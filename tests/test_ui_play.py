@@ -112,6 +112,8 @@ async def test_dprk_seat_given_on_the_command_line(mini: Pack, tmp_path: Path) -
         assert "5 above history (50)" in text
         await pilot.press("2")
         assert "Tension +15 (now 70): Test a missile" in flat(app)
+        # A named player's autosave carries the name, so a class can share a folder.
+        assert load_save(save_path(saves, "Ri-autosave"), mini).decisions[0].choice == "test"
         await pilot.press("enter")
         assert screen_name(app) == "DebriefScreen"
         assert "The end for the DPRK: Done" in flat(app)
@@ -182,6 +184,10 @@ async def test_continue_picks_up_the_autosave(mini: Pack, tmp_path: Path) -> Non
         assert screen_name(again) == "SceneScreen"
         assert again.state is not None and again.state.scene_id == "us-two"
         assert "The summit" in flat(again)
+    # Another student, named, does not pick up the unnamed autosave.
+    ann = make_app(mini, saves, name="Ann")
+    async with ann.run_test(size=SIZE):
+        assert "No autosave yet." in flat(ann)
 
 
 async def test_a_double_enter_does_not_choose(mini: Pack, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import secrets
+import stat
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -78,6 +79,11 @@ def autosave_name(names: Mapping[str, str]) -> str:
         return AUTOSAVE
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", "-".join(players)).strip("-_")[:48]
     return f"{slug}-{AUTOSAVE}" if slug else AUTOSAVE
+
+
+def is_autosave(name: str) -> bool:
+    """True for ``autosave`` and the players' ``<names>-autosave``."""
+    return name == AUTOSAVE or name.endswith(f"-{AUTOSAVE}")
 
 
 def check_name(name: str) -> str:
@@ -157,13 +163,32 @@ def write_save(folder: Path, name: str, pack: Pack, state: GameState, label: str
     return path
 
 
+def _read_bounded(path: Path) -> bytes:
+    """The bytes of the regular file at ``path``, refused past :data:`MAX_SAVE_BYTES`.
+
+    The file is opened without blocking and checked once open, so a pipe or a
+    device named like a save (a FIFO, a link to ``/dev/zero``) is refused
+    instead of hanging the game or filling its memory.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(st.st_mode):
+            raise SaveError(f"{path}: not a save but a pipe or device; it was not read")
+        if st.st_size > MAX_SAVE_BYTES:
+            raise SaveError(f"{path}: too large to be a save ({st.st_size:,} bytes)")
+        raw = fh.read(MAX_SAVE_BYTES + 1)
+    if len(raw) > MAX_SAVE_BYTES:
+        raise SaveError(f"{path}: too large to be a save (over {MAX_SAVE_BYTES:,} bytes)")
+    return raw
+
+
 def read_save(path: Path) -> SaveFile:
     """Read and validate a save file without changing it; raises SaveError."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SAVE_BYTES:
-            raise SaveError(f"{path}: too large to be a save ({size:,} bytes)")
-        raw = path.read_bytes()
+        raw = _read_bounded(path)
     except FileNotFoundError:
         raise SaveError(f"{path}: no such save") from None
     except IsADirectoryError:
@@ -240,7 +265,18 @@ def list_saves(folder: Path) -> list[SaveInfo]:
     if not folder.is_dir():
         return out
     clean_temporary(folder)
+    try:
+        inside = folder.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return out
     for path in folder.glob("*.json"):
+        if path.is_symlink():
+            try:
+                path.resolve(strict=True).relative_to(inside)
+            except (OSError, RuntimeError, ValueError):
+                why = f"{path}: a link that leads outside the saves folder; it was not read"
+                out.append(SaveInfo(path.stem, path, None, "", why))
+                continue
         try:
             save = read_save(path)
         except SaveError as exc:

@@ -23,17 +23,26 @@ from textual.theme import Theme
 from summit_game import engine
 from summit_game.engine import GameState
 from summit_game.errors import GameError, SaveError
+from summit_game.export import debrief_markdown
 from summit_game.pack import Pack
-from summit_game.saves import AUTOSAVE, load_save, save_path, write_save
+from summit_game.saves import (
+    SaveInfo,
+    autosave_name,
+    is_autosave,
+    list_saves,
+    load_save,
+    save_path,
+    write_save,
+)
 from summit_game.text import visible
-from summit_game.ui.present import debrief_markdown, save_label
+from summit_game.ui.present import save_label
 
 HIGH_CONTRAST = Theme(
     name="summit-high-contrast",
     primary="#FFFF00",
     secondary="#00FFFF",
     accent="#FF00FF",
-    warning="#FF8700",
+    warning="#00FFFF",
     error="#FF5F5F",
     success="#00FF00",
     foreground="#FFFFFF",
@@ -72,6 +81,7 @@ class SummitApp(App[int]):
     VERTICAL_BREAKPOINTS = [  # noqa: RUF012
         (0, "-small-h"),
         (20, "-fits-h"),
+        (30, "-tall"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", show=False),
@@ -213,9 +223,23 @@ class SummitApp(App[int]):
 
     # ------------------------------------------------------------ saves
 
+    def autosave_name(self) -> str:
+        """The autosave this game writes: ``autosave``, or ``<players>-autosave``."""
+        if self.state is not None:
+            return autosave_name(self.state.names)
+        return autosave_name({"": self.player_name or ""})
+
+    def latest_autosave(self) -> SaveInfo | None:
+        """The autosave Continue picks up: this player's, else the newest one."""
+        saves = [s for s in list_saves(self.saves) if is_autosave(s.name)]
+        if self.player_name:
+            mine = autosave_name({"": self.player_name})
+            saves = [s for s in saves if s.name == mine]
+        return saves[0] if saves else None
+
     def autosave(self) -> bool:
         """Write the autosave; a failure is shown, never raised."""
-        return self.save_as(AUTOSAVE, quiet=True)
+        return self.save_as(self.autosave_name(), quiet=True)
 
     def save_as(self, name: str, *, quiet: bool = False) -> bool:
         """Save the game as ``name`` in the saves folder."""

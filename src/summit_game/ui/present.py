@@ -9,20 +9,42 @@ widgets receive :class:`rich.text.Text` objects, never markup strings.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from rich.text import Text
 
 from summit_game import engine
-from summit_game.debrief import build_debrief
 from summit_game.engine import GameState, MeterChange
 from summit_game.pack import Pack
 from summit_game.text import number, signed, visible
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
+
+
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of each paragraph, so text wraps to the window.
+
+    Authors write YAML block text wrapped at their editor's width; a blank line
+    separates paragraphs, and list items (``- ``, ``• ``, ``1. ``) keep their lines.
+    """
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    out = []
+    for para in paragraphs:
+        lines = [line.strip() for line in para.splitlines()]
+        joined: list[str] = []
+        for line in lines:
+            if joined and not _LIST_ITEM.match(line):
+                joined[-1] = f"{joined[-1]} {line}"
+            else:
+                joined.append(line)
+        out.append("\n".join(joined))
+    return "\n\n".join(out)
+
 
 def plain(text: str | None, style: str = "") -> Text:
-    """Content text as a Text object: control characters shown, never markup."""
-    return Text(visible((text or "").strip()), style=style)
+    """Content text as a Text object: control characters shown, never markup, reflowed."""
+    return Text(visible(reflow(text or "")), style=style)
 
 
 MONTHS = (
@@ -132,57 +154,6 @@ def value_on(path: MeterPath, date: dt.date) -> float:
             break
         value = v
     return value
-
-
-def _md(text: str | None) -> str:
-    """Text a student or author wrote, escaped for Markdown."""
-    out = visible((text or "").strip())
-    for ch in "\\`*_{}[]<>()#+-.!|~":
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("\n", "  \n")
-
-
-def debrief_markdown(pack: Pack, state: GameState) -> str:
-    """The debrief as a Markdown document (every user string escaped)."""
-    report = build_debrief(pack, state)
-    lines = [f"# Summit debrief: {_md(pack.scenario.title)}", ""]
-    for seat, (title, summary) in report.endings.items():
-        lines += [
-            f"## The end for the {_md(pack.scenario.roles[seat].name)}: {_md(title)}",
-            "",
-            _md(summary),
-            "",
-        ]
-    lines += [
-        f"You matched history in {report.matched} of {len(report.decisions)} decisions. "
-        f"Divergence from history: {number(report.divergence)}.",
-        "",
-        "## Decisions",
-        "",
-    ]
-    for row in report.decisions:
-        mark = "as history" if row.historical else "departed from history"
-        lines.append(
-            f"{row.number}\\. {row.date.isoformat()}, "
-            f"{_md(pack.scenario.roles[row.seat].name)}, {_md(row.scene_title)}: "
-            f"you chose *{_md(row.chosen)}* ({mark})"
-        )
-        if not row.historical and row.history_choice:
-            lines.append(f"   - The real actor chose *{_md(row.history_choice)}*")
-        if row.history_summary:
-            lines.append(f"   - What really happened: {_md(row.history_summary)}")
-        for source in row.sources:
-            lines.append(f"   - Source: {_md(source)}")
-        if row.journal:
-            lines.append(f"   - Your reflection on *{_md(row.prompt)}*: {_md(row.journal)}")
-    lines += ["", "## Meters", "", "| Meter | You | History | Difference |", "|---|---|---|---|"]
-    for m in report.meters:
-        lines.append(
-            f"| {_md(m.label)} | {number(m.value)} | {number(m.record)} | "
-            f"{gap_words(m.value, m.record)} |"
-        )
-    lines.append("")
-    return "\n".join(lines)
 
 
 def divergence_text(pack: Pack, state: GameState) -> str:

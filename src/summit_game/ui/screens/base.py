@@ -78,9 +78,9 @@ class PlayScreen(SummitScreen):
         over = scene is None and engine.is_over(pack, state)
         scene = scene or pack.scenes[state.scene_id]
         left = Text(long_date(scene.date), style="bold")
+        left.append(f" · {visible(seat_name(pack, state, seat or scene.role))}")
         if scene.model.place:
             left.append(f" · {visible(scene.model.place)}")
-        left.append(f" · {visible(seat_name(pack, state, seat or scene.role))}")
         if over:
             left = Text("The game is over", style="bold")
         return StatusBar(left, Text(divergence_text(pack, state)))

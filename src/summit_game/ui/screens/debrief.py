@@ -11,7 +11,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from summit_game.debrief import build_debrief
-from summit_game.saves import AUTOSAVE
 from summit_game.text import number, visible
 from summit_game.ui.present import gap_words, long_date, plain
 from summit_game.ui.screens.base import PlayScreen
@@ -142,8 +141,8 @@ class StopScreen(PlayScreen):
             )
             yield Static(
                 Text(
-                    f"Your game is saved as '{AUTOSAVE}': choose Continue on the "
-                    "title screen next time."
+                    f"Your game is saved as '{visible(self.game.autosave_name())}': "
+                    "choose Continue on the title screen next time."
                 ),
                 id="stop-saved",
             )

@@ -7,7 +7,6 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from summit_game.saves import AUTOSAVE
 from summit_game.text import visible
 from summit_game.ui.screens.base import OverlayScreen
 
@@ -58,7 +57,7 @@ class HelpScreen(OverlayScreen):
             )
             yield Static(Text("Saves", style="bold"), classes="section")
             saves = Text("Every decision is saved at once as ")
-            saves.append(f"'{AUTOSAVE}'", style="bold")
+            saves.append(f"'{visible(self.game.autosave_name())}'", style="bold")
             saves.append(
                 "; Continue on the title screen picks it up. Named saves (s) go "
                 "in the same folder:\n  "

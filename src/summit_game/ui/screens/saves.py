@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from summit_game.errors import SaveError
 from summit_game.pack import Pack
-from summit_game.saves import AUTOSAVE, check_name, list_saves, read_save
+from summit_game.saves import check_name, is_autosave, list_saves, read_save
 from summit_game.text import number, visible
 from summit_game.ui.present import long_date
 from summit_game.ui.screens.base import ConfirmScreen, OverlayScreen
@@ -61,14 +61,14 @@ def save_rows(pack: Pack, folder: Path) -> list[SaveRow]:
         if info.saved_at is not None:
             summary += f" · saved {info.saved_at:%Y-%m-%d %H:%M}"
         rows.append(SaveRow(info.name, info.path, summary, None))
-    rows.sort(key=lambda r: r.name != AUTOSAVE)
+    rows.sort(key=lambda r: not is_autosave(r.name))
     return rows
 
 
 def row_text(row: SaveRow) -> Text:
     """Two lines: the save's name, then its summary or the reason it cannot load."""
     text = Text(visible(row.name), style="bold")
-    if row.name == AUTOSAVE:
+    if is_autosave(row.name):
         text.append(" (autosave)", style="italic")
     if row.error is not None:
         text.append("\n   cannot be loaded: ", style="bold")

@@ -10,8 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from summit_game.errors import SaveError
-from summit_game.saves import AUTOSAVE, read_save, save_path
+from summit_game.text import visible
 from summit_game.ui.present import plain
 from summit_game.ui.screens.base import SummitScreen
 
@@ -47,13 +46,12 @@ class TitleScreen(SummitScreen):
                 yield Button("Quit  (q)", id="quit", compact=True)
 
     def _autosave_line(self) -> Text:
-        try:
-            save = read_save(save_path(self.game.saves, AUTOSAVE))
-        except SaveError as exc:
-            if "no such save" in exc.message:
-                return Text("No autosave yet.", style="italic")
-            return Text("The autosave cannot be loaded.", style="italic")
-        return Text(plain(save.label).plain, style="italic")
+        latest = self.game.latest_autosave()
+        if latest is None:
+            return Text("No autosave yet.", style="italic")
+        if latest.error is not None:
+            return Text(f"'{visible(latest.name)}' cannot be loaded.", style="italic")
+        return Text(visible(latest.label), style="italic")
 
     def on_mount(self) -> None:
         self.query_one("#new", Button).focus()
@@ -80,7 +78,11 @@ class TitleScreen(SummitScreen):
 
     def action_continue(self) -> None:
         """Carry on from the latest autosave."""
-        self.game.load_named(AUTOSAVE)
+        latest = self.game.latest_autosave()
+        if latest is None:
+            self.notify("There is no autosave yet: start a new game.", severity="warning")
+            return
+        self.game.load_path(latest.path, latest.name)
 
     def action_hotseat(self) -> None:
         """Set up two or three players at one keyboard."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -27,7 +28,7 @@ class ChoiceList(OptionList):
     DEFAULT_CSS = """
     ChoiceList {
         height: auto;
-        max-height: 60%;
+        max-height: 50%;
         border: round $primary 50%;
         padding: 0 1;
     }
@@ -50,15 +51,21 @@ class ChoiceList(OptionList):
             return self.choice_list
 
     def __init__(self, choices: list[PlayChoice], *, id: str | None = None) -> None:
-        options = [
-            Option(Text.assemble((f"{i}. ", "bold"), visible(c.text)), id=c.id)
-            for i, c in enumerate(choices, 1)
-        ]
+        options = [Option(self._prompt(i, c.text), id=c.id) for i, c in enumerate(choices, 1)]
         super().__init__(*options, id=id)
         # OptionList highlights its first option; we start with none (see above).
         self.highlighted = None
         self.choice_ids = [c.id for c in choices]
         self._picked = False
+
+    @staticmethod
+    def _prompt(number: int, text: str) -> Table:
+        """``1.`` then the choice's text, wrapped with a hanging indent."""
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row(Text(f"{number}.", style="bold"), Text(visible(text)))
+        return grid
 
     def pick(self, number: int) -> bool:
         """Pick choice ``number`` (1-based); False when there is no such choice."""
