@@ -167,3 +167,26 @@ def test_never_repeats_the_misattributed_ferocious_robber_quote() -> None:
         for t in texts:
             if "ferocious robber" in t.lower():
                 assert "kcna" in t.lower() or "commentary" in t.lower(), scene.id
+
+
+@cache
+def exploration() -> object:
+    from summit_game.explore import explore
+
+    return explore(shipped(), runs=3000, seed=2026)
+
+
+def test_random_play_reaches_every_scene_and_ending_and_offers_every_choice() -> None:
+    """Automatic exploration: nothing in the campaign is written for no one."""
+    findings = exploration().findings()  # type: ignore[attr-defined]
+    assert findings["scenes_never_reached"] == []
+    assert findings["choices_never_offered"] == []
+    assert findings["conditions_never_true"] == []
+    assert findings["loop_scenes"] == [] and findings["stuck"] == {}
+
+
+def test_no_simple_strategy_reaches_the_best_ending_for_every_seat() -> None:
+    seats = exploration().seats  # type: ignore[attr-defined]
+    for name in ("first", "historical", "conciliatory", "hardline"):
+        wins = [s.seat for s in seats for st in s.strategies if st.name == name and st.best]
+        assert len(wins) < len(seats), f"always {name!r} wins for every seat"
