@@ -11,10 +11,12 @@ timeline...) on top.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -26,6 +28,7 @@ from summit_game.errors import GameError, SaveError
 from summit_game.export import debrief_markdown
 from summit_game.pack import Pack
 from summit_game.saves import (
+    AUTOSAVE,
     SaveInfo,
     autosave_name,
     is_autosave,
@@ -103,6 +106,8 @@ class SummitApp(App[int]):
         self.saves = saves
         self.start_seats = list(seats) if seats else None
         self.player_name = name
+        self.ask_name = name is None
+        """Whether the seat screen asks the player's name (no ``--name`` was given)."""
         self.start_load = load
         self.seed = seed
         self.until = until
@@ -301,6 +306,55 @@ class SummitApp(App[int]):
             return None
         self.notify(f"Debrief written to {visible(str(path))}", markup=False, timeout=8)
         return path
+
+    def download_debrief(self, fmt: str = "md") -> str | None:
+        """Deliver the debrief as Markdown (``md``) or one HTML page (``html``).
+
+        Through ``App.deliver_text``: in a browser (``summit-game serve``) a real
+        download; in a terminal a file beside the saves.  Returns the file name.
+        """
+        if self.state is None:
+            return None
+        from summit_game.export import debrief_html
+
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        base = self.autosave_name().removesuffix(AUTOSAVE) + "debrief"
+        filename = f"{base}-{stamp}.{fmt}"
+        render = debrief_html if fmt == "html" else debrief_markdown
+        text = render(self.pack, self.state)
+        try:
+            if not self.is_web:
+                self.saves.mkdir(parents=True, exist_ok=True)
+            key = self.deliver_text(
+                io.StringIO(text),
+                save_directory=self.saves,
+                save_filename=filename,
+                mime_type="text/html" if fmt == "html" else "text/markdown",
+                encoding="utf-8",
+                name="debrief",
+            )
+        except OSError as exc:
+            self.notify(f"Could not export: {visible(str(exc))}", severity="error", markup=False)
+            return None
+        if key is None:
+            return None
+        if self.is_web:
+            self.notify(f"Downloading {filename}", markup=False)
+        return filename
+
+    def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
+        """A debrief written in a terminal: say where (a browser shows its own download)."""
+        if event.name == "debrief" and event.path is not None:
+            self.notify(f"Debrief written to {visible(str(event.path))}", markup=False, timeout=8)
+
+    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
+        """A debrief that could not be delivered."""
+        if event.name == "debrief":
+            self.notify(
+                f"Could not export: {visible(str(event.exception))}",
+                severity="error",
+                markup=False,
+            )
 
     # ------------------------------------------------------------ actions
 

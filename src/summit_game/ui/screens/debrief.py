@@ -24,6 +24,8 @@ class DebriefScreen(PlayScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "export", "Export"),
+        Binding("w", "download('md')", "Download .md", show=False),
+        Binding("h", "download('html')", "Download .html", show=False),
         Binding("n", "title", "New game"),
         Binding("escape", "close", "Back", show=False),
     ]
@@ -98,7 +100,7 @@ class DebriefScreen(PlayScreen):
             yield Static(
                 Text(
                     "m: meters over time · t: timeline (rewind) · e: export to "
-                    "Markdown · n: new game · q: quit",
+                    "Markdown · w / h: download as Markdown / HTML · n: new game · q: quit",
                     style="italic",
                 ),
                 classes="hint",
@@ -107,6 +109,10 @@ class DebriefScreen(PlayScreen):
     def action_export(self) -> None:
         """Write the debrief to a Markdown file beside the saves."""
         self.game.export_debrief()
+
+    def action_download(self, fmt: str) -> None:
+        """The debrief as a file: a download in a browser, a file beside the saves otherwise."""
+        self.game.download_debrief(fmt)
 
     def action_title(self) -> None:
         """Back to the title for a new game."""

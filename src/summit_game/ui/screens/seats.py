@@ -60,18 +60,28 @@ class SeatScreen(SummitScreen):
         roles = self.game.pack.scenario.roles
         yield Static(Text("Choose your seat at the table", style="bold"), classes="screen-title")
         with Horizontal(id="seat-columns"):
-            yield OptionList(
-                *[
-                    Option(Text.assemble((f"{i}. ", "bold"), visible(r.name)), id=rid)
-                    for i, (rid, r) in enumerate(roles.items(), 1)
-                ],
-                id="seat-list",
-            )
+            with Vertical(id="seat-left"):
+                yield OptionList(
+                    *[
+                        Option(Text.assemble((f"{i}. ", "bold"), visible(r.name)), id=rid)
+                        for i, (rid, r) in enumerate(roles.items(), 1)
+                    ],
+                    id="seat-list",
+                )
+                if self.game.ask_name:
+                    yield Static(Text("Your name (optional):"), id="seat-name-label")
+                    yield Input(
+                        value=self.game.player_name or "",
+                        placeholder="Tab here to type it",
+                        id="seat-name",
+                        max_length=40,
+                        compact=True,
+                    )
             with VerticalScroll(id="seat-brief"):
                 yield Static(id="seat-brief-text")
-        yield Static(
-            Text("↑↓ look at a seat · Enter sit down · Esc back", style="italic"), classes="hint"
-        )
+        hint = "↑↓ look at a seat · Enter sit down · "
+        hint += "Tab your name (it names your saves) · " if self.game.ask_name else ""
+        yield Static(Text(hint + "Esc back", style="italic"), classes="hint")
 
     def on_mount(self) -> None:
         seats = self.query_one("#seat-list", OptionList)
@@ -88,11 +98,17 @@ class SeatScreen(SummitScreen):
         if event.option.id is not None:
             self._show_brief(event.option.id)
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#seat-list", OptionList).focus()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         seat = event.option.id
         if seat is None:
             return
+        if self.game.ask_name:
+            self.game.player_name = self.query_one("#seat-name", Input).value.strip() or None
         name = self.game.player_name
         self.game.new_game([seat], {seat: name} if name else {}, briefed=True)
 
