@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: play plain test check lint types contracts bench clean
+.PHONY: play plain test test-slow check lint types contracts bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,6 +21,10 @@ plain: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -x --no-header -p no:cacheprovider
+
+# The slow tier: hundreds of kill -9s during saves, thousands of fuzz cases.
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q --no-header -p no:cacheprovider -m slow --hypothesis-show-statistics
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -9,6 +9,7 @@ and it prints on A4 without cut-off charts.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from jinja2 import Environment, select_autoescape
 
@@ -17,12 +18,16 @@ from summit_game.engine import GameState
 from summit_game.pack import Pack
 from summit_game.text import number, visible
 
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~")
+#: ``=`` too: a line of ``===`` under text would turn it into a heading.
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~=")
 
 
 def md(text: str) -> str:
     """Text escaped for Markdown: no markup, links, HTML or line tricks survive."""
     text = visible(text).replace("\r", "")
+    # Indentation at the start of a line would make a code block; rendered
+    # Markdown drops it anyway.
+    text = "\n".join(line.lstrip(" \t") for line in text.split("\n"))
     out = []
     for ch in text:
         if ch in _MD_SPECIAL:
@@ -119,9 +124,17 @@ def _sources(pack: Pack, number_: int, state: GameState) -> list[str]:
             bits.append(md(str(src.date)))
         text = ", ".join(bits)
         if src.url and src.url.startswith(("http://", "https://")):
-            text += f" — <{src.url.replace('>', '%3E').replace(' ', '%20')}>"
+            text += f" — <{_url(src.url)}>"
         out.append(text)
     return out
+
+
+def _url(url: str) -> str:
+    """A URL safe inside a Markdown autolink ``<...>``: no spaces, brackets or controls."""
+    return "".join(
+        ch if ch.isascii() and ch.isprintable() and ch not in ' <>"`\\' else quote(ch, safe="")
+        for ch in url
+    )
 
 
 # ------------------------------------------------------------------ HTML

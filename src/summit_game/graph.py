@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from summit_game.pack import Pack
+from summit_game.text import visible
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ def _label(pack: Pack, sid: str, m: SceneMarks) -> str:
 
 def _mermaid_text(text: str) -> str:
     """Text safe inside a quoted Mermaid label (entity codes for quotes and HTML)."""
-    return "".join(f"#{ord(c)};" if c in '"<>&#`' else " " if ord(c) < 32 else c for c in text)
+    return "".join(
+        f"#{ord(c)};" if c in '"<>&#`' else " " if ord(c) < 32 else c for c in visible(text)
+    )
 
 
 def _node_id(sid: str) -> str:
@@ -119,7 +122,8 @@ def to_mermaid(pack: Pack) -> str:
 
 
 def _dot_text(text: str) -> str:
-    return "".join("\\" + c if c in '"\\' else " " if ord(c) < 32 else c for c in text)
+    """Text safe inside a quoted DOT string (control characters made visible first)."""
+    return "".join("\\" + c if c in '"\\' else " " if ord(c) < 32 else c for c in visible(text))
 
 
 def to_dot(pack: Pack) -> str:

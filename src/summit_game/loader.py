@@ -10,8 +10,10 @@ are skipped while earlier errors would make them cascade.
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
 import os
+import types
 import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,10 +28,20 @@ from summit_game.errors import ConditionError, ContentError
 from summit_game.model import GlossaryEntry, Scenario, Scene, ScenesFile
 from summit_game.pack import Effects, Pack, PlayChoice, PlayEvent, PlayScene
 from summit_game.record import Record
+from summit_game.text import visible
 from summit_game.yamlread import Path_, YamlDoc, read_file
 
 #: A pack with more files than this is refused (SG013): it is not hand-written.
 MAX_FILES = 20_000
+#: Name comparisons that "did you mean" hints may cost in one load.  Each hint
+#: compares the unknown name with every known one, so a pack with hundreds of
+#: broken references (a truncated scenario.yaml) would otherwise take seconds;
+#: past the budget, hints just say that no such id exists.
+MAX_SUGGESTION_WORK = 10_000
+#: Problems reported for one file before the rest of it is left unchecked
+#: (SG099): a file of 200,000 broken values would otherwise take seconds and
+#: print 200,000 lines.
+MAX_ERRORS_PER_FILE = 100
 
 
 @dataclass
@@ -62,7 +74,16 @@ def load_pack(root: Path, cache: Path | None = None) -> LoadResult:
     ``cache`` is a folder where parsed files are kept by content hash, so an
     unchanged pack starts without parsing its YAML again.
     """
-    return _Loader(root, cache).run()
+    # Loading builds a large tree of long-lived objects and frees almost none,
+    # so the cyclic garbage collector would only rescan the growing tree again
+    # and again (a third of the time on a 10,000-scene pack): hold it off.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _Loader(root, cache).run()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------- schema
@@ -73,7 +94,7 @@ def _members(ann: Any) -> Iterator[Any]:
     origin = typing.get_origin(ann)
     if origin is typing.Annotated:
         yield from _members(typing.get_args(ann)[0])
-    elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    elif origin in (typing.Union, types.UnionType):
         for arg in typing.get_args(ann):
             yield from _members(arg)
     else:
@@ -167,7 +188,7 @@ def _schema_diagnostics(
     problem, so its "missing key" is folded into the "unknown key" hint.
     """
     found: dict[tuple[Path_, str], Diagnostic] = {}
-    errors = exc.errors(include_url=False)
+    errors = exc.errors(include_url=False)[:MAX_ERRORS_PER_FILE]
     missing = {
         _clean_loc(doc.data, prefix + tuple(e["loc"]), keep_last=True)
         for e in errors
@@ -243,6 +264,15 @@ def _schema_diagnostics(
     return [d for (loc, code), d in found.items() if not (code == "SG021" and loc in folded)]
 
 
+def _shown(path: str) -> str:
+    """A file name as diagnostics print it: one line, escape sequences made visible.
+
+    A file named ``\x1b[2J.yaml`` (say, from an unpacked archive) must not
+    clear the terminal of whoever runs ``check`` on the pack.
+    """
+    return visible(path).replace("\n", "\\x0a")
+
+
 def _parent(loc: Path_) -> str:
     parent = loc[:-1]
     return "/".join(str(p) for p in parent) if parent else "the top of the file"
@@ -266,13 +296,16 @@ class _Loader:
         self.sdoc: YamlDoc | None = None
         self.diags: list[Diagnostic] = []
         self.digest = hashlib.sha256()
+        #: "Did you mean" answers already worked out, and the work spent on them.
+        self.suggested: dict[tuple[str, str, float], str | None] = {}
+        self.suggestion_work = 0
 
     def display(self, path: Path) -> str:
         try:
             rel = path.relative_to(self.root)
         except ValueError:
-            return str(path)
-        return os.path.join(str(self.given), str(rel))
+            return _shown(str(path))
+        return _shown(os.path.join(str(self.given), str(rel)))
 
     def add(self, code: str, file: str, line: int, message: str, hint: str | None = None) -> None:
         self.diags.append(make(code, file, line, message, hint))
@@ -358,21 +391,43 @@ class _Loader:
             return []
         out: list[tuple[int, Scene]] = []
         for item in items:
-            for choice in (item.get("choices") or []) if isinstance(item, dict) else []:
+            choices = item.get("choices") if isinstance(item, dict) else None
+            for choice in choices if isinstance(choices, list) else []:
                 flags = choice.get("set") if isinstance(choice, dict) else None
                 if isinstance(flags, list):
                     self.raw_flags.update(f for f in flags if isinstance(f, str))
+        first = len(self.diags)
         for i, item in enumerate(items):
+            if len(self.diags) - first >= MAX_ERRORS_PER_FILE:
+                self.stop_checking(items[i:], display, doc.line(("scenes", i)))
+                break
             try:
                 out.append((i, Scene.model_validate(item)))
             except ValidationError as exc:
                 self.diags.extend(_schema_diagnostics(exc, ScenesFile, doc, display, ("scenes", i)))
-                sid = item.get("id") if isinstance(item, dict) else None
-                if isinstance(sid, str):
-                    self.broken_ids.add(sid)
-                else:
-                    self.incomplete = True
+                self.mark_broken(item)
         return out
+
+    def mark_broken(self, item: Any) -> None:
+        """A scene that is not valid still lends its id, so links to it stay quiet."""
+        sid = item.get("id") if isinstance(item, dict) else None
+        if isinstance(sid, str):
+            self.broken_ids.add(sid)
+        else:
+            self.incomplete = True
+
+    def stop_checking(self, rest: list[Any], display: str, line: int) -> None:
+        """Give up on a file after :data:`MAX_ERRORS_PER_FILE` problems (SG099)."""
+        for item in rest:
+            self.mark_broken(item)
+        self.add(
+            "SG099",
+            display,
+            line,
+            f"stopped checking this file after {MAX_ERRORS_PER_FILE} problems; "
+            f"its last {len(rest):,} scenes were not checked",
+            "fix the problems above and run check again",
+        )
 
     # -------------------------------------------------------------- files
 
@@ -449,7 +504,7 @@ class _Loader:
         except (OSError, RuntimeError):
             self.add(
                 "SG013",
-                str(self.given),
+                _shown(str(self.given)),
                 0,
                 "no such pack folder",
                 "give the folder that holds scenario.yaml",
@@ -458,7 +513,7 @@ class _Loader:
         if not self.root.is_dir():
             self.add(
                 "SG013",
-                str(self.given),
+                _shown(str(self.given)),
                 0,
                 "not a folder",
                 "give the folder that holds scenario.yaml",
@@ -581,9 +636,24 @@ class _Loader:
     ) -> None:
         if code == "SG031" and (name in self.broken_ids or self.incomplete):
             return  # the scene exists but is broken, or its file is: reported there
-        near = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-        hint = f"did you mean {near[0]!r}?" if near else f"no {kind} has that id"
+        near = self.nearest(kind, name, known, 0.6)
+        hint = f"did you mean {near!r}?" if near else f"no {kind} has that id"
         self.add(code, display, line, f"unknown {kind} {name!r}", hint)
+
+    def nearest(
+        self, kind: str, name: str, known: Iterable[str], cutoff: float, budget: bool = True
+    ) -> str | None:
+        """The known name closest to ``name``, remembered, within :data:`MAX_SUGGESTION_WORK`."""
+        key = (kind, name, cutoff)
+        if key in self.suggested:
+            return self.suggested[key]
+        candidates = list(known)
+        if budget and self.suggestion_work + len(candidates) > MAX_SUGGESTION_WORK:
+            return None
+        self.suggestion_work += len(candidates)
+        near = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
+        self.suggested[key] = near[0] if near else None
+        return self.suggested[key]
 
     def check_sources(
         self, ids: list[str], sc: Scenario | None, display: str, doc: YamlDoc, path: Path_
@@ -685,10 +755,11 @@ class _Loader:
 
     def announce_skipped(self) -> None:
         """Say that the graph checks did not run (SG099), once."""
-        if not any(d.code == "SG099" for d in self.diags):
+        where = _shown(str(self.given))
+        if not any(d.code == "SG099" and d.file == where for d in self.diags):
             self.add(
                 "SG099",
-                str(self.given),
+                where,
                 0,
                 "reachability, dead-end and loop checks were skipped",
                 "fix the errors above first; they would make these checks misleading",
@@ -713,7 +784,8 @@ class _Loader:
             in_visited = text[: max(exc.column - 1, 0)].rstrip().endswith("visited(")
             # A name close to a meter is a misspelt meter (SG041); any other
             # unknown name reads as a flag that no choice ever sets (SG035).
-            like_meter = difflib.get_close_matches(token, list(names.meters), n=1, cutoff=0.7)
+            # Remembered but never cut short by the budget: it decides the code.
+            like_meter = self.nearest("meter", token, names.meters, 0.7, budget=False)
             if not in_visited and not like_meter and token not in names.meters:
                 self.add(
                     "SG035",

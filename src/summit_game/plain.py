@@ -136,9 +136,11 @@ class PlainGame:
             over = engine.is_over(self.pack, state)
             if self.until is not None and not over and scene.date > self.until:
                 self.say(f"== Stop here for discussion: the lesson ends at {self.until}. ==")
-                self.autosave()
-                name = autosave_name(state.names)
-                self.say(f"Your game is saved as '{name}'; continue next time with --load {name}.")
+                if self.autosave():
+                    name = autosave_name(state.names)
+                    self.say(
+                        f"Your game is saved as '{name}'; continue next time with --load {name}."
+                    )
                 return 0
             key = f"{state.turn}:{scene.id}:{len(state.decisions)}"
             if key != shown:
@@ -154,8 +156,8 @@ class PlainGame:
             word, _, arg = line.strip().partition(" ")
             arg = arg.strip()
             if word == "quit":
-                self.autosave()
-                self.say("Saved. Goodbye.")
+                # Never claim a save that failed: the message above says why.
+                self.say("Saved. Goodbye." if self.autosave() else "Goodbye (not saved).")
                 return 0
             if word == "help":
                 self.say(HELP)
@@ -298,9 +300,9 @@ class PlainGame:
         seats = ",".join(self.state.seats)
         return f"{scene.date.isoformat()} {seats}: {scene.title}"
 
-    def autosave(self) -> None:
-        if self.state is not None:
-            self._write(autosave_name(self.state.names))
+    def autosave(self) -> bool:
+        """Write the autosave; False (and a message said) when it could not be written."""
+        return self.state is not None and self._write(autosave_name(self.state.names))
 
     def save(self, name: str) -> None:
         if not name:

@@ -80,21 +80,36 @@ def collect(pack: Pack, paths: list[Path]) -> tuple[list[Run], list[tuple[str, s
     skipped: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
     for path in paths:
+        if _links_out(path):
+            skipped.append((visible(str(path)), "a link that leads outside its folder; not read"))
+            continue
         try:
             state = load_save(path, pack)
         except SaveError as exc:
-            skipped.append((str(path), exc.message.removeprefix(f"{path}: ")))
+            # File names come from students: shown, never obeyed as escape sequences.
+            skipped.append((visible(str(path)), visible(exc.message.removeprefix(f"{path}: "))))
             continue
         key = hashlib.sha256(
             state.model_dump_json(include={"seats", "names", "decisions"}).encode()
         ).hexdigest()
         if key in seen:
-            skipped.append((str(path), f"the same run as {seen[key]}"))
+            skipped.append((visible(str(path)), f"the same run as {visible(seen[key])}"))
             continue
         seen[key] = str(path)
         names = [n for n in state.names.values() if n]
         runs.append(Run(str(path), visible(", ".join(names) or path.stem), state))
     return runs, skipped
+
+
+def _links_out(path: Path) -> bool:
+    """True for a link that leads out of its own folder (handed in with the saves, say)."""
+    if not path.is_symlink():
+        return False
+    try:
+        path.resolve(strict=True).relative_to(path.parent.resolve(strict=True))
+    except (OSError, RuntimeError, ValueError):
+        return True
+    return False
 
 
 def build_report(pack: Pack, runs: list[Run], skipped: list[tuple[str, str]]) -> ClassReport:
@@ -238,7 +253,7 @@ def report_csv(pack: Pack, rep: ClassReport) -> str:
             choice = scene.choice(d.choice) if scene else None
             w.writerow(
                 [
-                    run.file,
+                    _cell(run.file),
                     _cell(run.name),
                     d.seat,
                     i,

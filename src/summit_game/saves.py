@@ -166,10 +166,15 @@ def write_save(folder: Path, name: str, pack: Pack, state: GameState, label: str
 def _read_bounded(path: Path) -> bytes:
     """The bytes of the regular file at ``path``, refused past :data:`MAX_SAVE_BYTES`.
 
-    The file is opened without blocking and checked once open, so a pipe or a
-    device named like a save (a FIFO, a link to ``/dev/zero``) is refused
-    instead of hanging the game or filling its memory.
+    A pipe or a device named like a save (a FIFO, a link to ``/dev/zero``) is
+    refused instead of hanging the game or filling its memory: it is checked
+    before it is opened, and again once open (without blocking), in case it
+    was swapped in between.
     """
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        if path.is_dir():
+            raise IsADirectoryError
+        raise SaveError(f"{path}: not a save but a pipe or device; it was not read")
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fd)

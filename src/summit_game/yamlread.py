@@ -27,11 +27,15 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from summit_game.diagnostics import Diagnostic, make
+
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML is imported on first use, not with this module: a start-up that finds
+# every file in the parse cache never parses YAML, and the import costs 10-20 ms.
 
 #: Larger files are refused unread (SG002).  The biggest real scene file is
 #: tens of kilobytes; 2 MiB leaves room while keeping a hostile file cheap.
@@ -43,12 +47,30 @@ MAX_DEPTH = 40
 
 Path_ = tuple[str | int, ...]
 
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: PyYAML's libyaml parser when it is there, else its pure-Python one (see _yaml).
+_Loader: type[Any] | None = None
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]")
 _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
+#: The C0 controls of _BAD_CHARS as bytes, and the UTF-8 lead bytes of the rest
+#: (C1 controls start with 0xC2, U+FEFF/U+FFFE/U+FFFF with 0xEF).
+_C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def _find_bad(text: str) -> re.Match[str] | None:
+    """``_BAD_CHARS.search(text)``, answered in C for the usual clean file.
+
+    The regular expression scans about 5 ns a character (0.2 ms a scene file);
+    deleting the C0 bytes and looking for two lead bytes takes a tenth of that.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data.translate(None, _C0_BYTES)) == len(data) and (
+        b"\xc2" not in data and b"\xef" not in data
+    ):
+        return None
+    return _BAD_CHARS.search(text)
 
 
 @dataclass
@@ -97,7 +119,7 @@ def _line(ev: yaml.Event) -> int:
 class _Frame:
     """An open mapping or list while the events are walked."""
 
-    __slots__ = ("anchor", "first_line", "is_map", "key", "key_line", "nodes_at", "path", "value")
+    __slots__ = ("anchor", "first_line", "is_map", "key", "key_path", "nodes_at", "path", "value")
 
     def __init__(self, is_map: bool, path: Path_, anchor: str | None, nodes_at: int) -> None:
         self.is_map = is_map
@@ -106,11 +128,51 @@ class _Frame:
         self.anchor = anchor
         self.nodes_at = nodes_at
         self.key: str | None = None
-        self.key_line = 0
+        #: The path of the value under ``key`` (made once, used for its line and its value).
+        self.key_path: Path_ = path
         self.first_line: dict[str, int] = {}
 
 
 _SKIP = object()  # a key that was reported: its value is read and dropped
+
+_STR = f"{_CORE}str"
+_INT = f"{_CORE}int"
+#: Plain decimal integers, which construct as ``int(text)`` (YAML 1.1 reads a
+#: leading 0 as octal, and ``_`` or ``:`` specially: those take the slow path).
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,17})\Z")
+#: Tags of plain scalars by text: keys and short values repeat in every file,
+#: and YAML's resolver tries a list of regular expressions on each.
+_RESOLVED: dict[str, str] = {}
+_RESOLVED_MAX = 20_000
+_NUMERIC_START = frozenset("+-.0123456789")
+_RESOLVER: Any = None
+
+
+def _yaml() -> Any:
+    """The ``yaml`` module, imported (and the parser class chosen) on first use."""
+    global _Loader, _RESOLVER
+    import yaml
+
+    if _Loader is None:
+        _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        _RESOLVER = yaml.resolver.Resolver()
+    return yaml
+
+
+def _resolve_plain(value: str) -> str:
+    # Every implicit type but text starts with a sign, a digit or '.', or is at
+    # most five characters long (`false`, `null`, `<<`...): the rest is text.
+    if len(value) > 5 and value[0] not in _NUMERIC_START:
+        return _STR
+    tag = _RESOLVED.get(value)
+    if tag is None:
+        yaml = _yaml()
+        tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+        if len(value) <= 40:
+            if len(_RESOLVED) >= _RESOLVED_MAX:
+                _RESOLVED.clear()
+            _RESOLVED[value] = tag
+    return tag
 
 
 class _Builder:
@@ -120,14 +182,18 @@ class _Builder:
     a file nested 30,000 deep is refused instead of overflowing the C stack
     (libyaml's own composer recurses), and aliases are charged the size of
     what they repeat, so an alias bomb is refused before it expands.
+
+    This loop runs once per YAML event (about a hundred per scene), so the
+    common cases (a plain text or integer scalar, a mapping key, a list item)
+    take short paths; everything unusual goes through the same checks as before.
     """
 
     def __init__(self, doc: YamlDoc, display: str) -> None:
         self.doc = doc
+        self.lines = doc.lines
         self.display = display
         self.nodes = 0
-        self.constructor = yaml.SafeLoader("")
-        self.resolver = yaml.resolver.Resolver()
+        self.constructor = _yaml().SafeLoader("")
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.stack: list[_Frame] = []
         self.root: Any = None
@@ -160,7 +226,7 @@ class _Builder:
             return None
         if top.key is _SKIP:
             return (*top.path, "\0skipped")
-        return (*top.path, top.key)
+        return top.key_path
 
     def place(self, value: Any, line: int, path: Path_ | None, key_tag: str | None = None) -> None:
         if not self.stack:
@@ -170,66 +236,72 @@ class _Builder:
         top = self.stack[-1]
         if not top.is_map:
             assert path is not None
-            self.doc.lines.setdefault(path, line)
+            self.lines.setdefault(path, line)
             top.value.append(value)
             return
         if top.key is None:  # this value is a key
-            if key_tag == _MERGE:
-                self.fail(
-                    "SG022", line, "merge keys (<<) are not supported", "write the keys out in full"
-                )
-                top.key = _SKIP  # type: ignore[assignment]
-                return
-            if not isinstance(value, str) or isinstance(value, bool):
-                shown = (
-                    "a list or mapping"
-                    if isinstance(value, list | dict)
-                    else _show(str(value).lower() if isinstance(value, bool) else str(value))
-                )
-                hint = (
-                    "quote it: YAML reads yes/no/on/off as true/false"
-                    if isinstance(value, bool)
-                    else "keys are names; quote it"
-                )
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    value = str(value)  # numbers as keys are fine once written as text
-                else:
-                    self.fail("SG022", line, f"key {shown} is not text", hint)
-                    top.key = _SKIP  # type: ignore[assignment]
-                    return
-            if value in top.first_line:
-                self.fail(
-                    "SG008",
-                    line,
-                    f"duplicate key {_show(value)} (first at line {top.first_line[value]})",
-                    "YAML keeps only the last one; remove or rename one of them",
-                )
-                top.key = _SKIP  # type: ignore[assignment]
-                return
-            top.first_line[value] = line
-            top.key = value
-            top.key_line = line
-            self.doc.lines[(*top.path, value)] = line
+            self.key(top, value, line, key_tag)
             return
         if top.key is not _SKIP:
             top.value[top.key] = value
         top.key = None
 
+    def key(self, top: _Frame, value: Any, line: int, key_tag: str | None) -> None:
+        """Take ``value`` as the next key of the mapping ``top``."""
+        if key_tag == _MERGE:
+            self.fail(
+                "SG022", line, "merge keys (<<) are not supported", "write the keys out in full"
+            )
+            top.key = _SKIP  # type: ignore[assignment]
+            return
+        if value.__class__ is not str:
+            shown = (
+                "a list or mapping"
+                if isinstance(value, list | dict)
+                else _show(str(value).lower() if isinstance(value, bool) else str(value))
+            )
+            hint = (
+                "quote it: YAML reads yes/no/on/off as true/false"
+                if isinstance(value, bool)
+                else "keys are names; quote it"
+            )
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                value = str(value)  # numbers as keys are fine once written as text
+            else:
+                self.fail("SG022", line, f"key {shown} is not text", hint)
+                top.key = _SKIP  # type: ignore[assignment]
+                return
+        first = top.first_line
+        if value in first:
+            self.fail(
+                "SG008",
+                line,
+                f"duplicate key {_show(value)} (first at line {first[value]})",
+                "YAML keeps only the last one; remove or rename one of them",
+            )
+            top.key = _SKIP  # type: ignore[assignment]
+            return
+        first[value] = line
+        top.key = value
+        path = top.key_path = (*top.path, value)
+        self.lines[path] = line
+
     # ---------------------------------------------------------------- events
 
     def scalar(self, ev: yaml.ScalarEvent) -> None:
+        """Any scalar (``run`` places the usual ones itself, with the same result)."""
         line = _line(ev)
         self.count(1, line)
-        path = self.child_path(line)
         tag = ev.tag
-        if tag is None or tag == "!":
-            if ev.implicit[0] and tag is None:
-                tag = self.resolver.resolve(yaml.ScalarNode, ev.value, (True, False))  # type: ignore[no-untyped-call]
-            else:
-                tag = f"{_CORE}str"
+        text = ev.value
+        if tag is None and ev.implicit[0]:
+            tag = _resolve_plain(text)
+        elif tag is None or tag == "!":
+            tag = _STR
         value: Any
-        if tag == f"{_CORE}str":
-            value = ev.value
+        path = self.child_path(line)
+        if tag == _STR:
+            value = text
             bad = _BAD_CHARS.search(value) if ev.style == '"' else None
             if bad:
                 self.fail(
@@ -251,23 +323,41 @@ class _Builder:
             self.bad(path)
             value = None
         else:
-            node = yaml.ScalarNode(tag, ev.value)
+            yaml = _yaml()
+            node = yaml.ScalarNode(tag, text)
             try:
                 value = self.constructor.construct_object(node)
-            except (ValueError, OverflowError, yaml.YAMLError):
+            # An explicit tag on a value that does not fit it (`!!int` on nothing,
+            # `!!bool maybe`) makes PyYAML's constructors fail in any of these ways.
+            except (
+                ValueError,
+                OverflowError,
+                IndexError,
+                KeyError,
+                AttributeError,
+                TypeError,
+                yaml.YAMLError,
+            ):
                 value = None
                 if tag == f"{_CORE}timestamp":
                     self.fail(
                         "SG024",
                         line,
-                        f"{_show(ev.value)} is not a real date",
+                        f"{_show(text)} is not a real date",
                         "use YYYY-MM-DD with a day that exists in that month",
+                    )
+                elif tag == f"{_CORE}bool":
+                    self.fail(
+                        "SG022",
+                        line,
+                        f"{_show(text)} is not true or false",
+                        "write true or false, or remove the !!bool tag",
                     )
                 else:
                     self.fail(
                         "SG022",
                         line,
-                        f"{_show(ev.value)} is not a usable number",
+                        f"{_show(text)} is not a usable number",
                         "use an ordinary number, or quote it if it is text",
                     )
                 self.bad(path)
@@ -277,7 +367,7 @@ class _Builder:
             self.fail(
                 "SG022",
                 line,
-                f"key {_show(ev.value)} is not text",
+                f"key {_show(text)} is not text",
                 "quote it: YAML reads yes/no/on/off as true/false",
             )
             self.stack[-1].key = _SKIP  # type: ignore[assignment]
@@ -317,14 +407,14 @@ class _Builder:
                 "remove the '!' tag; packs hold plain text, numbers, lists and mappings",
             )
             self.bad(path)
-        self.doc.lines.setdefault(path, line)
+        self.lines.setdefault(path, line)
         self.stack.append(_Frame(is_map, path, ev.anchor, self.nodes))
 
     def end(self) -> None:
         frame = self.stack.pop()
         if frame.anchor:
             self.anchors[frame.anchor] = (frame.value, self.nodes - frame.nodes_at)
-        line = self.doc.lines.get(frame.path, 1)
+        line = self.lines.get(frame.path, 1)
         self.place(frame.value, line, frame.path)
 
     def alias(self, ev: yaml.AliasEvent) -> None:
@@ -343,28 +433,116 @@ class _Builder:
         self.place(value, line, path)
 
     def run(self, text: str) -> Any:
+        # The parser's events are pulled directly (not through the `yaml.parse`
+        # generator) and dispatched on their exact class, and the usual scalar
+        # (plain text or a decimal integer, no anchor, inside a list or mapping)
+        # is placed right here: the general path costs twice as much an event.
+        yaml = _yaml()
+        assert _Loader is not None
+        _ScalarEvent = yaml.ScalarEvent
+        _MappingStartEvent, _MappingEndEvent = yaml.MappingStartEvent, yaml.MappingEndEvent
+        _SequenceStartEvent, _SequenceEndEvent = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+        loader = _Loader(text)
+        get_event = loader.get_event
+        stack, lines, resolved, numeric_start = self.stack, self.lines, _RESOLVED, _NUMERIC_START
+        scalar, start, end = self.scalar, self.start, self.end
         documents = 0
-        for ev in yaml.parse(text, Loader=_Loader):
-            if isinstance(ev, yaml.ScalarEvent):
-                self.scalar(ev)
-            elif isinstance(ev, yaml.MappingStartEvent):
-                self.start(ev, True)
-            elif isinstance(ev, yaml.SequenceStartEvent):
-                self.start(ev, False)
-            elif isinstance(ev, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                self.end()
-            elif isinstance(ev, yaml.AliasEvent):
-                self.alias(ev)
-            elif isinstance(ev, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    self.fail(
-                        "SG007",
-                        _line(ev),
-                        "a second YAML document ('---') in one file",
-                        "put each part in its own file, or remove the '---' line",
-                    )
-                    raise _Abort
+        try:
+            while True:
+                ev = get_event()
+                cls = ev.__class__
+                if cls is _ScalarEvent:
+                    nodes = self.nodes + 1
+                    if stack and not ev.anchor and nodes <= MAX_NODES:
+                        value: Any = ev.value
+                        tag = ev.tag
+                        if tag is None and ev.implicit[0]:
+                            if len(value) > 5 and value[0] not in numeric_start:
+                                tag = _STR  # as _resolve_plain, without the call
+                            else:
+                                tag = resolved.get(value) or _resolve_plain(value)
+                        elif tag is None or tag == "!":
+                            tag = _STR
+                        if tag == _STR:
+                            short = ev.style != '"'
+                        else:
+                            short = tag == _INT and _PLAIN_INT.match(value) is not None
+                            if short:
+                                value = int(value)
+                        if short:
+                            self.nodes = nodes
+                            top = stack[-1]
+                            if not top.is_map:
+                                path = (*top.path, len(top.value))
+                                if path not in lines:
+                                    lines[path] = ev.start_mark.line + 1
+                                top.value.append(value)
+                                continue
+                            key = top.key
+                            if key is None:
+                                line = ev.start_mark.line + 1
+                                if value.__class__ is str and value not in top.first_line:
+                                    top.first_line[value] = line
+                                    top.key = value
+                                    path = top.key_path = (*top.path, value)
+                                    lines[path] = line
+                                else:
+                                    self.key(top, value, line, tag)
+                            elif key is _SKIP:
+                                top.key = None
+                            else:
+                                top.value[key] = value
+                                top.key = None
+                            continue
+                    scalar(ev)
+                elif cls is _MappingStartEvent or cls is _SequenceStartEvent:
+                    nodes = self.nodes + 1
+                    is_map = cls is _MappingStartEvent
+                    if stack and ev.tag is None and nodes <= MAX_NODES and len(stack) < MAX_DEPTH:
+                        top = stack[-1]
+                        key = top.key
+                        if not top.is_map:
+                            path = (*top.path, len(top.value))
+                        elif key is not None and key is not _SKIP:
+                            path = top.key_path
+                        else:
+                            start(ev, is_map)
+                            continue
+                        self.nodes = nodes
+                        if path not in lines:
+                            lines[path] = ev.start_mark.line + 1
+                        stack.append(_Frame(is_map, path, ev.anchor, nodes))
+                        continue
+                    start(ev, is_map)
+                elif cls is _MappingEndEvent or cls is _SequenceEndEvent:
+                    frame = stack[-1]
+                    if len(stack) > 1 and not frame.anchor:
+                        stack.pop()
+                        top = stack[-1]
+                        if not top.is_map:
+                            top.value.append(frame.value)
+                        else:  # a collection is never a key: `start` refuses that
+                            if top.key is not _SKIP:
+                                top.value[top.key] = frame.value
+                            top.key = None
+                        continue
+                    end()
+                elif cls is yaml.AliasEvent:
+                    self.alias(ev)
+                elif cls is yaml.DocumentStartEvent:
+                    documents += 1
+                    if documents > 1:
+                        self.fail(
+                            "SG007",
+                            _line(ev),
+                            "a second YAML document ('---') in one file",
+                            "put each part in its own file, or remove the '---' line",
+                        )
+                        raise _Abort
+                elif ev is None or cls is yaml.StreamEndEvent:
+                    break
+        finally:
+            loader.dispose()
         return self.root
 
 
@@ -375,7 +553,7 @@ def _display_line(text: str, offset: int) -> int:
 def parse_text(text: str, display: str) -> YamlDoc:
     """Parse YAML text already decoded; never raises."""
     doc = YamlDoc()
-    bad = _BAD_CHARS.search(text)
+    bad = _find_bad(text)
     if bad:
         char = bad.group()
         doc.diagnostics.append(
@@ -388,7 +566,7 @@ def parse_text(text: str, display: str) -> YamlDoc:
             )
         )
         return doc
-    tab = _TAB_INDENT.search(text)
+    tab = _TAB_INDENT.search(text) if "\t" in text else None
     if tab:
         doc.diagnostics.append(
             make(
@@ -400,6 +578,7 @@ def parse_text(text: str, display: str) -> YamlDoc:
             )
         )
         return doc
+    yaml = _yaml()
     builder = _Builder(doc, display)
     try:
         doc.data = builder.run(text)
@@ -499,7 +678,11 @@ def read_file(path: Path, display: str, root: Path, cache: Path | None = None) -
         )
     try:
         with open(real, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
+            # Ask for the size stat gave (asking for MAX_FILE_BYTES would allocate
+            # 2 MiB per file), then for the rest in case the file grew since.
+            raw = fh.read(st.st_size + 1)
+            if len(raw) > st.st_size:
+                raw += fh.read(MAX_FILE_BYTES + 1 - len(raw))
     except OSError as exc:
         return fail("SG001", f"the file cannot be read: {exc.strerror}")
     if len(raw) > MAX_FILE_BYTES:
@@ -560,14 +743,22 @@ def _decode(value: Any) -> Any:
     return value
 
 
+def _date_hook(value: dict[str, Any]) -> Any:
+    """``_decode`` for one mapping, as ``json.loads``'s object_hook."""
+    if len(value) == 1 and "$date" in value:
+        return dt.date.fromisoformat(value["$date"])
+    return value
+
+
 def _cache_file(cache: Path, digest: str) -> Path:
     return cache / _CACHE_VERSION / f"{digest}.json"
 
 
 def _cache_get(cache: Path, digest: str) -> YamlDoc | None:
     try:
-        obj = json.loads(_cache_file(cache, digest).read_bytes())
-        doc = YamlDoc(_decode(obj["data"]))
+        # Dates are restored as the parser meets them (as _decode would after).
+        obj = json.loads(_cache_file(cache, digest).read_bytes(), object_hook=_date_hook)
+        doc = YamlDoc(obj["data"])
         doc.lines = {tuple(k): int(v) for k, v in obj["lines"]}
         doc.digest = digest
         return doc
