@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from summit_game.loader import load_pack
 from summit_game.pack import Pack
-from summit_game.ui.app import HIGH_CONTRAST
+from summit_game.ui.app import HIGH_CONTRAST, SummitApp
 from test_ui_support import flat, make_app, screen_name, text_in
 
 SIZE = (100, 32)
@@ -182,3 +182,30 @@ async def test_high_contrast_theme(mini: Pack, tmp_path: Path, key: str) -> None
         assert app.theme == HIGH_CONTRAST.name
         await pilot.press(key)
         assert app.theme != HIGH_CONTRAST.name
+
+
+async def test_ctrl_r_reloads_an_edited_pack_and_survives_a_broken_edit(tmp_path: Path) -> None:
+    """An author edits the scene on screen, presses Ctrl+R and sees the change; a broken
+    edit shows its problem and the game goes on."""
+    root = tmp_path / "pack"
+    shutil.copytree(MINI, root)
+    pack = load_pack(root).pack
+    assert pack is not None
+    us = root / "scenes" / "us.yaml"
+    original = us.read_text(encoding="utf-8")
+    app = SummitApp(pack, tmp_path / "saves", seats=["us"], seed=0, source=root)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        assert "Kim offers to meet." in flat(app)
+        us.write_text(original.replace("Kim offers to meet.", "Kim offers a summit."), "utf-8")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "Kim offers a summit." in flat(app)
+        assert app.state is not None and app.state.scene_id == "us-one"
+        us.write_text(original.replace("    role: us\n", "    role: [us\n", 1), "utf-8")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.pack.scenes["us-one"].model.text == "Kim offers a summit."
+        assert any("SG007" in str(n.message) for n in app._notifications)
+        await pilot.press("1")
+        assert app.state is not None and len(app.state.decisions) == 1

@@ -458,6 +458,8 @@ def cmd_play(args: argparse.Namespace) -> int:
                 load=args.load,
                 seed=args.seed,
                 until=until,
+                source=_content(args.content),
+                cache=cache_dir(),
             )
     from summit_game.plain import run_plain
 

@@ -89,6 +89,7 @@ class SummitApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", show=False),
         Binding("f2", "toggle_contrast", "High contrast", show=False),
+        Binding("ctrl+r", "reload_pack", "Reload pack", show=False),
     ]
 
     def __init__(
@@ -100,9 +101,14 @@ class SummitApp(App[int]):
         load: str | None = None,
         seed: int = 0,
         until: dt.date | None = None,
+        source: Path | None = None,
+        cache: Path | None = None,
     ) -> None:
         super().__init__()
         self.pack = pack
+        self.source = source
+        """The pack's folder, re-read by Ctrl+R while an author tests an edit."""
+        self.cache = cache
         self.saves = saves
         self.start_seats = list(seats) if seats else None
         self.player_name = name
@@ -443,6 +449,26 @@ class SummitApp(App[int]):
         """Switch between the high-contrast theme and the usual one."""
         self.theme = DEFAULT_THEME if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
 
+    def action_reload_pack(self) -> None:
+        """Re-read the pack from disk; keep the run; show a broken edit's problems."""
+        from summit_game.live import reload_pack
+
+        if self.source is None:
+            self.notify("This game was not started from a pack folder.", markup=False)
+            return
+        outcome = reload_pack(self.source, self.state, self.cache)
+        problems = [visible(d.format()) for d in outcome.diagnostics if d.is_error][:5]
+        if outcome.pack is None:
+            self.notify(
+                "\n".join([outcome.message, *problems]), severity="error", markup=False, timeout=20
+            )
+            return
+        self.pack = outcome.pack
+        self.notify(outcome.message, markup=False)
+        if outcome.state is not None:
+            self.state = outcome.state
+            self.show_current()
+
     async def action_quit(self) -> None:
         """Autosave (when a game is on) and leave."""
         if self.state is not None:
@@ -467,6 +493,9 @@ class SummitApp(App[int]):
             self.action_toggle_contrast,
         )
         yield SystemCommand("Help", "Keys, meters, divergence and where saves go", self.action_help)
+        yield SystemCommand(
+            "Reload pack", "Re-read the pack after editing it (Ctrl+R)", self.action_reload_pack
+        )
         yield from super().get_system_commands(screen)
 
 
@@ -478,8 +507,23 @@ def run_app(
     load: str | None = None,
     seed: int = 0,
     until: dt.date | None = None,
+    source: Path | None = None,
+    cache: Path | None = None,
 ) -> int:
-    """Play ``pack`` in the terminal; returns the exit code."""
-    app = SummitApp(pack, saves, seats=seats, name=name, load=load, seed=seed, until=until)
+    """Play ``pack`` in the terminal; returns the exit code.
+
+    ``source`` is the pack folder, for Ctrl+R (live reload); ``cache`` the parse cache.
+    """
+    app = SummitApp(
+        pack,
+        saves,
+        seats=seats,
+        name=name,
+        load=load,
+        seed=seed,
+        until=until,
+        source=source,
+        cache=cache,
+    )
     result = app.run()
     return result if isinstance(result, int) else (app.return_code or 0)

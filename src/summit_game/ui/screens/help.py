@@ -23,6 +23,7 @@ KEYS = [
     ("s / l", "save under a name / load a save"),
     ("?  F1", "this help"),
     ("F2", "high-contrast theme on or off (also in the command palette)"),
+    ("Ctrl+R", "reload the pack after editing it (your run goes on)"),
     ("Ctrl+P", "command palette: save, load, rewind, glossary, theme, debrief"),
     ("Esc", "close this kind of screen"),
     ("q", "quit (the game is autosaved first)"),
