@@ -158,6 +158,23 @@ def _date(text: str | None) -> dt.date | None:
         raise UsageError(f"--until {text!r} is not a date", "write YYYY-MM-DD") from None
 
 
+def _drawable_pack(folder: Path | None) -> Pack:
+    """The pack for `graph` and `explore`, even when its only errors are in its graph.
+
+    Unreachable scenes, dead ends and loops are exactly what a teacher wants
+    drawn or explored, so those errors are printed and the pack is used; any
+    earlier error (syntax, schema, references) stops the command.
+    """
+    from summit_game.errors import ContentError
+
+    result = _load(_content(folder))
+    if result.partial is None:
+        raise ContentError(result.diagnostics)
+    for d in result.errors:
+        print(d.format(), file=sys.stderr)
+    return result.partial
+
+
 def _load(root: Path, cache: Path | None = None) -> LoadResult:
     """``load_pack`` for a command, which keeps its pack until the process ends.
 
@@ -223,17 +240,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_graph(args: argparse.Namespace) -> int:
     """`graph`: Mermaid or DOT text of the scene graph."""
-    from summit_game.errors import ContentError
     from summit_game.graph import to_dot, to_mermaid
 
-    result = _load(_content(args.dir))
-    # A pack whose only problems are in its graph (unreachable scenes, dead
-    # ends) is exactly what a teacher wants to see drawn, so draw it.
-    pack = result.partial
-    if pack is None:
-        raise ContentError(result.diagnostics)
-    for d in result.errors:
-        print(d.format(), file=sys.stderr)
+    pack = _drawable_pack(args.dir)
     if args.svg is not None:
         _write_svg(to_dot(pack), args.svg)
         if args.output is None:
@@ -274,21 +283,13 @@ def cmd_explore(args: argparse.Namespace) -> int:
     """`explore`: random and exhaustive playthroughs of every seat."""
     import time
 
-    from summit_game.errors import ContentError
     from summit_game.explore import explore, render_text
 
     if args.runs < 0:
         raise UsageError("--runs cannot be negative")
     if args.max_states < 1:
         raise UsageError("--max-states must be at least 1")
-    result = _load(_content(args.dir))
-    # Like graph: a pack whose only errors are loops or unreachable scenes is
-    # exactly the pack a teacher wants explored.
-    pack = result.partial
-    if pack is None:
-        raise ContentError(result.diagnostics)
-    for d in result.errors:
-        print(d.format(), file=sys.stderr)
+    pack = _drawable_pack(args.dir)
     seats = None
     if args.seats:
         seats = list(dict.fromkeys(s.strip() for s in args.seats.split(",") if s.strip()))
