@@ -11,12 +11,14 @@ timeline...) on top.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
 from textual import events
+from textual._styles_cache import StylesCache
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -25,7 +27,6 @@ from textual.theme import Theme
 from summit_game import engine
 from summit_game.engine import GameState
 from summit_game.errors import GameError, SaveError
-from summit_game.export import debrief_markdown
 from summit_game.pack import Pack
 from summit_game.saves import (
     AUTOSAVE,
@@ -161,6 +162,12 @@ class SummitApp(App[int]):
             self.push_screen(screen)
         else:
             self.switch_screen(screen)
+        # Textual's per-widget style cache (an lru_cache keyed by instance) keeps
+        # up to 1,024 retired widgets alive; every decision builds a new screen, so
+        # the heap grows and each full garbage collection stalls a key press by
+        # hundreds of milliseconds (textual issue #6665).  Dropping it per screen
+        # costs one redraw of cached colours.
+        StylesCache.get_inner_outer.cache_clear()
 
     def show_current(self) -> None:
         """Show what comes next: the ending, a stop, a hand-over, a brief or the scene."""
@@ -305,6 +312,8 @@ class SummitApp(App[int]):
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = self.saves / f"debrief-{stamp}.md"
         try:
+            from summit_game.export import debrief_markdown
+
             self.saves.mkdir(parents=True, exist_ok=True)
             path.write_text(debrief_markdown(self.pack, self.state), encoding="utf-8")
         except OSError as exc:
@@ -321,7 +330,7 @@ class SummitApp(App[int]):
         """
         if self.state is None:
             return None
-        from summit_game.export import debrief_html
+        from summit_game.export import debrief_html, debrief_markdown
 
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         base = self.autosave_name().removesuffix(AUTOSAVE) + "debrief"
@@ -514,6 +523,9 @@ def run_app(
 
     ``source`` is the pack folder, for Ctrl+R (live reload); ``cache`` the parse cache.
     """
+    # The pack lives as long as the process: keep the garbage collector from
+    # rescanning it on every full collection during play.
+    gc.freeze()
     app = SummitApp(
         pack,
         saves,
