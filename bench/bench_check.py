@@ -36,7 +36,7 @@ def measure(pack: Path, reps: int, warm: bool = True) -> dict[str, list[tuple[fl
 
 
 def run(smoke: bool) -> dict[str, Any]:
-    scenes, files, reps = (30, 3, 1) if smoke else (10_000, 1_000, 3)
+    scenes, files, reps = (30, 3, 1) if smoke else (10_000, 1_000, 5)
     tmp = Path(tempfile.mkdtemp(prefix="summit-bench-check-"))
     try:
         big = measure(gen_pack.generate(tmp / "pack", scenes, files), reps, not smoke)

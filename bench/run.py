@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import time
@@ -142,6 +143,8 @@ def main() -> int:
                 results["figures"] += got["figures"]
                 results["raw"][name] = got["raw"]
     results["seconds"]["total"] = round(time.perf_counter() - started, 1)
+    # Other work on a shared machine moves every figure: say how busy it was.
+    results["machine"]["load_average_end"] = os.getloadavg()
     results["figures"].sort(key=lambda f: f["target"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -151,6 +154,7 @@ def main() -> int:
         f"\n{m['cpu']}, {m['cores']} cores, Python {m['python']}, "
         f"textual {m['libraries']['textual']}, pydantic {m['libraries']['pydantic']}, "
         f"PyYAML {m['libraries']['PyYAML']} (libyaml {'yes' if m['libyaml'] else 'no'}); "
+        f"load average {m['load_average'][0]:.1f} then {m['load_average_end'][0]:.1f}; "
         f"{results['date']}; {results['seconds']['total']:.0f} s"
         + (" (smoke: figures mean nothing)" if args.smoke else "")
     )
