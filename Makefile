@@ -23,8 +23,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -x --no-header -p no:cacheprovider
 
 # The slow tier: hundreds of kill -9s during saves, thousands of fuzz cases.
+# -s shows the figures the tests print (kills and saves lost, cases per kind).
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest -q --no-header -p no:cacheprovider -m slow --hypothesis-show-statistics
+	$(BIN)/python -m pytest -q -s --no-header -p no:cacheprovider -m slow --hypothesis-show-statistics
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -23,6 +23,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -31,7 +32,6 @@ import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -65,7 +65,8 @@ MARKER = "read-from-outside-the-pack"
 # ====================================================================== the child
 
 _AUDITED = r"""
-import os, sys
+import os, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
 _log = open(sys.argv[1], "w", encoding="utf-8", errors="backslashreplace")
 def _hook(event, args):
     if event == "open":
@@ -80,7 +81,7 @@ def _hook(event, args):
     _log.flush()
 sys.addaudithook(_hook)
 from summit_game.cli import main
-sys.exit(main(sys.argv[2:]))
+sys.exit(main(sys.argv[3:]))
 """
 
 
@@ -97,15 +98,23 @@ class Child:
     """(event, absolute path) for every open and every folder listing."""
 
 
-def _limit_memory() -> None:  # runs in the child, before exec
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (MAX_AS_BYTES, MAX_AS_BYTES))
+#: Runs the audited child and reports its peak memory.  Linux carries a
+#: process's peak RSS across exec, so a child forked straight from this large
+#: test process would report the test process's size; a small Python in between
+#: forks the real child and reads ``getrusage(RUSAGE_CHILDREN)`` once it is done.
+_MEASURED = r"""
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as fh:
+    fh.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code if code >= 0 else 128 - code)
+"""
 
 
 def run_child(argv: list[str], tmp: Path, stdin: str = "") -> Child:
     """Run ``summit-game ARGV`` audited; its exit code, output, time, memory and files."""
-    log = tmp / f"audit-{time.monotonic_ns()}.log"
+    stamp = time.monotonic_ns()
+    log, peak = tmp / f"audit-{stamp}.log", tmp / f"peak-{stamp}.txt"
     home = tmp / "home"
     home.mkdir(exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMIT_", "XDG_"))}
@@ -115,50 +124,31 @@ def run_child(argv: list[str], tmp: Path, stdin: str = "") -> Child:
         SUMMIT_SAVES=str(tmp / "saves"),
         PYTHONDONTWRITEBYTECODE="1",
     )
+    audited = [sys.executable, "-I", "-c", _AUDITED, str(log), str(MAX_AS_BYTES), *argv]
     started = time.monotonic()
     proc = subprocess.Popen(
-        [sys.executable, "-I", "-c", _AUDITED, str(log), *argv],
+        [sys.executable, "-I", "-c", _MEASURED, str(peak), *audited],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=home,
         env=env,
-        preexec_fn=_limit_memory,
+        start_new_session=True,  # so a hang is killed with its child
     )
-    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
-    streams: dict[str, bytes] = {}
-
-    def drain(name: str, fh: Any) -> None:
-        streams[name] = fh.read()
-
-    readers = [
-        threading.Thread(target=drain, args=("out", proc.stdout)),
-        threading.Thread(target=drain, args=("err", proc.stderr)),
-    ]
-    for r in readers:
-        r.start()
-    try:
-        proc.stdin.write(stdin.encode("utf-8"))
-        proc.stdin.close()
-    except BrokenPipeError:
-        pass
-    killer = threading.Timer(TIMEOUT, proc.kill)
+    killer = threading.Timer(TIMEOUT, lambda: os.killpg(proc.pid, signal.SIGKILL))
     killer.start()
     try:
-        _, status, usage = os.wait4(proc.pid, 0)
+        out, err = proc.communicate(stdin.encode("utf-8"))
     finally:
         killer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - started
-    for r in readers:
-        r.join()
     touched = [tuple(line.split("\t", 1)) for line in log.read_text(encoding="utf-8").splitlines()]
     return Child(
         proc.returncode,
-        streams["out"].decode("utf-8", "replace"),
-        streams["err"].decode("utf-8", "replace"),
+        out.decode("utf-8", "replace"),
+        err.decode("utf-8", "replace"),
         seconds,
-        usage.ru_maxrss / 1024,  # Linux reports kilobytes
+        int(peak.read_text()) / 1024 if peak.exists() else float("inf"),  # Linux: kilobytes
         [(e, p) for e, p in touched],
     )
 
@@ -397,7 +387,22 @@ def _tagged_scenario(pack: Path, outside: Path) -> Expect:
     return Expect("SG009", "scenario.yaml", 3)
 
 
+def _many_broken_scenes(pack: Path, outside: Path) -> Expect:
+    """Just under the value limit: 199,990 broken scenes (checking stops after 100)."""
+    (pack / "scenes" / "many.yaml").write_text("scenes:\n" + "- 1\n" * 199_990)
+    return Expect("SG022", "scenes/many.yaml", 2)
+
+
+def _too_many_files(pack: Path, outside: Path) -> Expect:
+    extra = pack / "scenes" / "extra"
+    extra.mkdir()
+    for i in range(20_001):
+        (extra / f"s{i:05}.yaml").write_text("scenes: []\n")
+    return Expect("SG013", "scenes", 0)
+
+
 HOSTILE = {
+    "199990-broken-scenes": _many_broken_scenes,
     "alias-bomb": _alias_bomb,
     "50mb-scene-file": _huge_scene_file,
     "50mb-scenario": _huge_scenario,
@@ -442,19 +447,26 @@ def command(name: str, pack: Path, tmp: Path) -> tuple[list[str], str]:
     }[name]
 
 
+#: Hostile packs that take seconds to build: the slow tier only.
+SLOW_HOSTILE = {"20001-scene-files": _too_many_files}
 COMMANDS = ("play", "explore", "graph-mermaid", "graph-dot", "check")
 CASES = list(HOSTILE)
 #: The default tier runs each hostile pack through one command, in rotation
 #: (every command gets several); the slow tier runs every pair.
 ROTATION = [(case, COMMANDS[i % len(COMMANDS)]) for i, case in enumerate(CASES)]
-MATRIX = [(case, cmd) for case in CASES for cmd in COMMANDS if (case, cmd) not in ROTATION]
+MATRIX = [
+    (case, cmd)
+    for case in [*CASES, *SLOW_HOSTILE]
+    for cmd in COMMANDS
+    if (case, cmd) not in ROTATION
+]
 
 
 def _run_hostile(case: str, cmd: str, tmp_path: Path) -> Child:
     tmp = tmp_path.resolve()
     pack = make_pack(tmp)
     outside = make_outside(tmp)
-    expect = HOSTILE[case](pack, outside)
+    expect = {**HOSTILE, **SLOW_HOSTILE}[case](pack, outside)
     argv, stdin = command(cmd, pack, tmp)
     child = run_child(argv, tmp, stdin)
     assert child.code == 1, (child.code, child.err[-3000:])
@@ -578,6 +590,21 @@ async def test_the_tui_load_screen_lists_hostile_saves_without_hanging(
         assert "pipe or device" in text
         assert "[@click=app.quit] ^[[2J" in text
         assert "\x1b" not in text
+
+
+async def test_the_tui_load_screen_survives_a_save_missing_a_meter(
+    mini: Pack, tmp_path: Path
+) -> None:
+    from summit_game.ui.app import SummitApp
+
+    saves = tmp_path / "saves"
+    state = engine.new_game(mini, ["us"])
+    write_save(saves, "older", mini, state.model_copy(update={"meters": {"trust": 20.0}}))
+    app = SummitApp(mini, saves)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.is_running
 
 
 # ====================================================================== no code runs
@@ -931,11 +958,6 @@ def test_explore_json_escapes_hostile_text(hostile: Pack) -> None:
     assert not CONTROL.search(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="explore.render_text prints seat names and ending titles without visible(): "
-    "invisible controls such as U+202E (right-to-left override) reach the terminal raw",
-)
 def test_explore_text_shows_controls_visibly(hostile: Pack) -> None:
     from summit_game.explore import explore, render_text
 

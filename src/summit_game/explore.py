@@ -57,6 +57,7 @@ from typing import Any, Final
 from summit_game.conditions import Condition
 from summit_game.errors import UsageError
 from summit_game.pack import Pack, PlayChoice
+from summit_game.text import visible
 
 #: Random playthroughs per seat when ``--runs`` is not given.
 DEFAULT_RUNS: Final = 1000
@@ -1187,4 +1188,5 @@ def render_text(report: Report) -> str:
             lines.append(
                 f"    - {c['choice']}{hist}: offered {c['offered']:,}, taken {c['taken']:,}"
             )
-    return "\n".join(lines) + "\n"
+    # Names and titles are the pack's text: shown, never obeyed by the terminal.
+    return visible("\n".join(lines)) + "\n"

@@ -54,7 +54,13 @@ def save_rows(pack: Pack, folder: Path) -> list[SaveRow]:
         if scene is None:
             summary = f"{seats} · {info.label}"
         else:
-            div = pack.record.divergence(state.meters, scene.date)
+            # A save from before the pack gained a meter lacks it: count it at
+            # its start value here, as loading the save (a replay) would.
+            meters = {
+                m: state.meters.get(m, float(spec.start))
+                for m, spec in pack.scenario.meters.items()
+            }
+            div = pack.record.divergence(meters, scene.date)
             summary = (
                 f"{long_date(scene.date)} · {seats} · {scene.title} · divergence {number(div)}"
             )
