@@ -209,3 +209,48 @@ async def test_ctrl_r_reloads_an_edited_pack_and_survives_a_broken_edit(tmp_path
         assert any("SG007" in str(n.message) for n in app._notifications)
         await pilot.press("1")
         assert app.state is not None and len(app.state.decisions) == 1
+
+
+async def test_key_mashing_and_resizing_during_transitions_lose_nothing(
+    tmp_path: Path,
+) -> None:
+    """Keys pressed faster than screens change, while the window is resized, never crash
+    the game, and every decision the engine took is in the autosave."""
+    from summit_game.saves import read_save
+
+    root = tmp_path / "pack"
+    shutil.copytree(MINI, root)
+    pack = load_pack(root).pack
+    assert pack is not None
+    saves = tmp_path / "saves"
+    app = SummitApp(pack, saves, seats=["us", "dprk"], seed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        sizes = [(80, 24), (30, 10), (120, 40), (61, 21), (100, 32)]
+        for i, key in enumerate(
+            [
+                "enter",
+                "1",
+                "enter",
+                "2",
+                "enter",
+                "1",
+                "1",
+                "enter",
+                "enter",
+                "1",
+                "escape",
+                "enter",
+                "1",
+                "enter",
+                "enter",
+            ]
+        ):
+            await pilot.press(key)
+            if i % 3 == 0:
+                await pilot.resize_terminal(*sizes[(i // 3) % len(sizes)])
+        await pilot.pause()
+        assert app.is_running
+        state = app.state
+        assert state is not None and len(state.decisions) >= 2
+    saved = read_save(next(saves.glob("*autosave.json"))).state
+    assert [d.choice for d in saved.decisions] == [d.choice for d in state.decisions]
