@@ -110,8 +110,21 @@ class UnknownNameError(ConditionError):
     """The condition parses but names a meter, flag or scene the pack lacks.
 
     A separate class so the loader can report it under its own diagnostic
-    code (a broken reference rather than a syntax error).
+    code (a broken reference rather than a syntax error).  ``scene`` is true
+    when the name stood inside ``visited(...)``, so it must be a scene id.
     """
+
+    def __init__(
+        self,
+        message: str,
+        column: int,
+        token: str = "",
+        hint: str | None = None,
+        *,
+        scene: bool = False,
+    ) -> None:
+        super().__init__(message, column, token, hint)
+        self.scene = scene
 
 
 @dataclass(frozen=True, slots=True)
@@ -811,7 +824,9 @@ class _Compiler:
             hint: str | None = f"{name} is a {kind}; write it without visited( )"
         else:
             hint = _did_you_mean(name, self.names.scenes)
-        return UnknownNameError(f"unknown scene {_show(name)}", token.column, name, hint)
+        return UnknownNameError(
+            f"unknown scene {_show(name)}", token.column, name, hint, scene=True
+        )
 
     # -- operators
 

@@ -781,12 +781,11 @@ class _Loader:
             token = exc.token
             if self.incomplete or token in self.broken_ids:
                 return None  # the name may live in a file or scene reported already
-            in_visited = text[: max(exc.column - 1, 0)].rstrip().endswith("visited(")
             # A name close to a meter is a misspelt meter (SG041); any other
             # unknown name reads as a flag that no choice ever sets (SG035).
             # Remembered but never cut short by the budget: it decides the code.
             like_meter = self.nearest("meter", token, names.meters, 0.7, budget=False)
-            if not in_visited and not like_meter and token not in names.meters:
+            if not exc.scene and not like_meter and token not in names.meters:
                 self.add(
                     "SG035",
                     display,
