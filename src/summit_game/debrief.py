@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from summit_game import engine
 from summit_game.engine import GameState
 from summit_game.pack import Pack
 from summit_game.text import visible
@@ -70,21 +69,24 @@ class Point:
 def meter_path(pack: Pack, state: GameState) -> list[Point]:
     """The run's meters after the opening and after each decision, beside the record.
 
-    Rebuilt by replaying the decision log once, so it needs nothing but the save.
+    Read from the changes each decision recorded (no replay): the scene on the
+    table after decision k is where decision k+1 was taken, so that is the
+    date of the point after decision k.
     """
-    current = engine.new_game(pack, state.seats, seed=state.seed, names=state.names)
-    points = [_point(pack, current)]
-    for d in state.decisions:
-        current, _ = engine.step(pack, current, d.choice, d.journal)
-        points.append(_point(pack, current))
+    values = {mid: float(m.start) for mid, m in pack.scenario.meters.items()}
+    for ch in state.opening:
+        values[ch.meter] = ch.after
+    dates = [d.date for d in state.decisions] + [state.date(pack)]
+    points = [_point(pack, dates[0], values)]
+    for d, date in zip(state.decisions, dates[1:], strict=True):
+        for ch in d.changes:
+            values[ch.meter] = ch.after
+        points.append(_point(pack, date, values))
     return points
 
 
-def _point(pack: Pack, state: GameState) -> Point:
-    date = state.date(pack)
-    return Point(
-        date, dict(state.meters), pack.record.at(date), pack.record.divergence(state.meters, date)
-    )
+def _point(pack: Pack, date: dt.date, values: dict[str, float]) -> Point:
+    return Point(date, dict(values), pack.record.at(date), pack.record.divergence(values, date))
 
 
 def build_debrief(pack: Pack, state: GameState) -> Debrief:
