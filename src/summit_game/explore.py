@@ -28,6 +28,15 @@ semantics as ``engine.step`` for one seat:
 ``tests/test_explore.py`` replays hundreds of random kernel runs through
 ``engine.step`` and compares meters, flags, visits and endings exactly.
 
+Counting costs more than playing: recording the meters at every scene shown
+(for the report's per-scene meter ranges) once took half the explorer's time.
+So the kernel records a visit as one ``list += dict.values()``, folds those
+values into low/high figures in bulk, and counts only what nothing else
+gives: visits are the rows of meter values recorded, and a choice's offers
+follow from its scene's visits (see :class:`_Tally`).  The same tests count
+visits, runs, offers, takes and meter ranges again from
+the engine's replays.
+
 Definitions (also in docs/authoring.md)
 ---------------------------------------
 * **Conciliation score** of a choice: the sum of its effects on *trust
@@ -51,6 +60,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -104,16 +114,26 @@ def conciliation(choice: PlayChoice) -> float:
 # CPython has, and the kernel does little else.
 #   effect:  (meter id, delta, min, max)
 #   branch:  (condition or None, condition site or -1, target scene index)
-#   choice:  (choice index, condition or None, site or -1, effects, flags, branches)
+#   choice:  (choice index, condition or None, site or -1, effects, flags, branches,
+#             goto: the target when the first branch has no condition, else -1)
 #   event:   (condition or None, site or -1, effects)
 # Conditions are stored as the compiled function inside the Condition: calling
-# it directly saves a Python call per test, a tenth of the explorer's time.
+# it directly saves a Python call per test, a quarter of the explorer's time on
+# a pack that tests a condition at every choice.
 _Test = Callable[..., bool]
 _Effect = tuple[str, float, float, float]
 _Branch = tuple[_Test | None, int, int]
-_KChoice = tuple[int, _Test | None, int, tuple[_Effect, ...], frozenset[str], tuple[_Branch, ...]]
+_KChoice = tuple[
+    int, _Test | None, int, tuple[_Effect, ...], frozenset[str], tuple[_Branch, ...], int
+]
 _KEvent = tuple[_Test | None, int, tuple[_Effect, ...]]
-_Picker = Callable[[list[_KChoice]], _KChoice]
+_Picker = Callable[[Sequence[_KChoice]], _KChoice]
+
+
+def _first(offered: Sequence[_KChoice]) -> _KChoice:
+    """The first choice on offer (also the ``first`` strategy)."""
+    return offered[0]
+
 
 ENDED: Final = "ending"
 CAPPED: Final = "capped"
@@ -147,10 +167,16 @@ class _Index:
     """Integer indices for every scene, choice and condition site of a pack."""
 
     def __init__(self, pack: Pack) -> None:
+        self.meter_ids = tuple(pack.scenario.meters)
         self.scene_ids = list(pack.scenes)
         self.scene_of = {sid: i for i, sid in enumerate(self.scene_ids)}
+        self.ending = [scene.is_ending for scene in pack.scenes.values()]
         self.choices: list[tuple[str, PlayChoice]] = []
         self.choice_of: dict[tuple[str, str], int] = {}
+        self.choice_scene: list[int] = []
+        """The scene index of each choice."""
+        self.choice_site: list[int] = []
+        """The condition site of each choice's ``if``, or -1 when it has none."""
         self.sites: list[ConditionSite] = []
         self.site_of: dict[tuple[str, str, str | None, int | None], int] = {}
         for sid, scene in pack.scenes.items():
@@ -160,6 +186,8 @@ class _Index:
             for c in scene.choices:
                 self.choice_of[(sid, c.id)] = len(self.choices)
                 self.choices.append((sid, c))
+                self.choice_scene.append(self.scene_of[sid])
+                self.choice_site.append(len(self.sites) if c.condition is not None else -1)
                 if c.condition is not None:
                     self._site("choice", sid, c.id, None, c.condition)
                 for k, (cond, _) in enumerate(c.next):
@@ -171,52 +199,115 @@ class _Index:
         self.sites.append(ConditionSite(kind, sid, cid, k, cond.source))
 
 
-#: Meter vectors kept per scene before they are folded into low/high values.
-_FOLD_AT: Final = 2048
+#: Visits (all scenes together) whose meter values are kept before they are
+#: folded into low/high values: few enough that the values are still in the
+#: processor's cache when folded (folding every 65,536 visits is a tenth
+#: slower overall), ...
+_FOLD_AT: Final = 1 << 13
+#: ... and enough for each scene to have several to fold at once in a pack
+#: with thousands of scenes (a fold costs a few microseconds per scene).
+_FOLD_PER_SCENE: Final = 8
+#: What a visit records in a pack without meters: one placeholder value, so
+#: that visits can still be counted as rows (see :class:`_Tally`).
+_NO_METERS: Final = (0.0,)
 
 
 @dataclass
 class _Tally:
-    """Counters filled by the kernel, indexed like :class:`_Index`."""
+    """Counters filled by the kernel, indexed like :class:`_Index`.
 
-    visits: list[int]
+    The hot loop counts as little as it can (recording the meters at each
+    visit is already half of a decision's cost); what follows from other
+    counts is worked out when asked: :meth:`visits` and :meth:`offered`.
+    """
+
+    index: _Index
+    width: int
+    """Values recorded per visit: the number of meters (1 in a pack without any)."""
     reached: list[int]
-    offered: list[int]
+    capped: list[int]
+    """Runs stopped at each scene by the step cap (no choice was offered there)."""
     taken: list[int]
     true: list[int]
     false: list[int]
-    meters_seen: list[set[tuple[float, ...]]]
-    """Meter vectors seen at each scene since the last fold: adding a tuple to a
-    set is the cheapest way to record them in the hot loop."""
+    meters_seen: list[list[float]]
+    """The meter values at each visit of each scene since the last fold, one
+    row of ``width`` values per visit, flat: extending a list with a live view
+    of the meters is the cheapest record of a visit the hot loop can make (a
+    tuple added to a set costs four times as much, and the explorer used to
+    spend half its time there)."""
+    pending: int
+    """Visits recorded in ``meters_seen`` since the last fold, all scenes together."""
+    fold_at: int
+    """Pending visits that call for a fold."""
+    folded: list[int]
+    """Visits of each scene already folded into ``low`` and ``high``."""
     low: list[list[float] | None]
     high: list[list[float] | None]
     """Each meter's lowest and highest value seen at each scene, folded from
-    ``meters_seen`` whenever a set grows past :data:`_FOLD_AT`, so memory stays
+    ``meters_seen`` once ``fold_at`` visits are pending, so memory stays
     bounded however many runs are made."""
 
     @classmethod
     def empty(cls, index: _Index) -> _Tally:
         n, c, k = len(index.scene_ids), len(index.choices), len(index.sites)
         return cls(
+            index,
+            len(index.meter_ids) or len(_NO_METERS),
             [0] * n,
             [0] * n,
             [0] * c,
-            [0] * c,
             [0] * k,
             [0] * k,
-            [set() for _ in range(n)],
+            [[] for _ in range(n)],
+            0,
+            max(_FOLD_AT, _FOLD_PER_SCENE * n),
+            [0] * n,
             [None] * n,
             [None] * n,
         )
 
+    def visits(self, i: int) -> int:
+        """How often scene ``i`` was shown: every visit recorded one row of meters."""
+        return self.folded[i] + len(self.meters_seen[i]) // self.width
+
+    def offered(self, i: int) -> int:
+        """How often choice ``i`` was offered.
+
+        Every visit of a scene ends in exactly one of three ways: the scene is
+        an ending, the run hits the step cap there, or its choices are
+        weighed.  So a choice without an ``if`` was offered at every visit of
+        its (non-ending) scene that the cap did not stop, and a choice with
+        one exactly when its condition was true: the kernel need not count it.
+        """
+        index = self.index
+        scene = index.choice_scene[i]
+        if index.ending[scene]:
+            return 0
+        site = index.choice_site[i]
+        if site >= 0:
+            return self.true[site]
+        return self.visits(scene) - self.capped[scene]
+
+    def fold_all(self) -> None:
+        """Fold every scene's recorded meter values (see :meth:`fold`)."""
+        for i, seen in enumerate(self.meters_seen):
+            if seen:
+                self.fold(i)
+        self.pending = 0
+
     def fold(self, i: int) -> None:
-        """Move scene ``i``'s recorded meter vectors into its low/high values."""
+        """Move scene ``i``'s recorded meter values into its low/high values."""
         seen = self.meters_seen[i]
         if not seen:
             return
-        cols = list(zip(*seen, strict=True))
+        width = self.width
+        cols = [seen[k::width] for k in range(width)]
+        self.folded[i] += len(seen) // width
         seen.clear()
-        low, high = [min(c) for c in cols], [max(c) for c in cols]
+        self._merge(i, [min(c) for c in cols], [max(c) for c in cols])
+
+    def _merge(self, i: int, low: list[float], high: list[float]) -> None:
         old_low, old_high = self.low[i], self.high[i]
         if old_low is not None and old_high is not None:
             low = [min(a, b) for a, b in zip(low, old_low, strict=True)]
@@ -233,9 +324,8 @@ class _Tally:
 
     def add(self, other: _Tally) -> None:
         for mine, theirs in (
-            (self.visits, other.visits),
             (self.reached, other.reached),
-            (self.offered, other.offered),
+            (self.capped, other.capped),
             (self.taken, other.taken),
             (self.true, other.true),
             (self.false, other.false),
@@ -243,11 +333,12 @@ class _Tally:
             for i, v in enumerate(theirs):
                 mine[i] += v
         for i in range(len(self.meters_seen)):
-            span = other.ranges(i)
-            if span is None:
-                continue
-            self.meters_seen[i].add(tuple(lo for lo, _ in span))
-            self.meters_seen[i].add(tuple(hi for _, hi in span))
+            other.fold(i)
+            low, high = other.low[i], other.high[i]
+            if low is not None and high is not None:
+                self.fold(i)
+                self.folded[i] += other.folded[i]
+                self._merge(i, low, high)
 
 
 @dataclass
@@ -260,8 +351,9 @@ class RunResult:
     """The scene the run stopped at."""
     steps: int
     meters: dict[str, float]
-    flags: frozenset[str]
-    visited: frozenset[str]
+    flags: AbstractSet[str]
+    visited: AbstractSet[str]
+    """The run's own flags and visits: handed over, not copied (each run has new ones)."""
     choices: list[str]
     """The choice ids taken, in order (only kept when asked for)."""
 
@@ -283,9 +375,11 @@ class _Kernel:
         self.trust_ids = tuple(m for m in self.meter_ids if is_trust_meter(m))
         self.start = index.scene_of[pack.scenario.roles[seat].start]
         self.ids: list[str] = index.scene_ids
-        self.ending: list[bool] = []
+        self.ending: list[bool] = index.ending
         self.choices: list[tuple[_KChoice, ...]] = []
         self.events: list[tuple[_KEvent, ...]] = []
+        self.fixed: list[tuple[_KChoice, ...] | None] = []
+        """Per scene, its choices when none has an ``if`` (all always on offer), else None."""
         self.scores: dict[int, float] = {}
         self.historical: set[int] = set()
 
@@ -294,7 +388,6 @@ class _Kernel:
 
         relevant: set[str] = set()
         for sid, scene in pack.scenes.items():
-            self.ending.append(scene.is_ending)
             evs: list[_KEvent] = []
             for k, ev in enumerate(scene.events):
                 if ev.by is not None and ev.by == seat:
@@ -317,7 +410,10 @@ class _Kernel:
                     if goto in index.scene_of
                 )
                 site = index.site_of.get(("choice", sid, c.id, None), -1)
-                kcs.append((ci, _fast(c.condition), site, effects(c.effects), c.sets, branches))
+                goto = branches[0][2] if branches and branches[0][0] is None else -1
+                kcs.append(
+                    (ci, _fast(c.condition), site, effects(c.effects), c.sets, branches, goto)
+                )
                 self.scores[ci] = conciliation(c)
                 if c.historical:
                     self.historical.add(ci)
@@ -328,24 +424,46 @@ class _Kernel:
                 if ev.condition is not None:
                     relevant |= ev.condition.scenes
             self.choices.append(tuple(kcs))
+            # Without a condition among them, the choices on offer never change.
+            fixed = bool(kcs) and all(ch[1] is None for ch in kcs)
+            self.fixed.append(tuple(kcs) if fixed else None)
         self.relevant = frozenset(relevant)
         """Visits that can change the future: named in `visited()`, or scenes with events."""
 
     # ------------------------------------------------------------------ one run
 
-    def run(self, pick: _Picker, tally: _Tally, cap: int, keep: bool = False) -> RunResult:
-        """Play one run to an ending (or the step cap, or a scene with nothing on offer)."""
+    def run(
+        self,
+        tally: _Tally,
+        cap: int,
+        *,
+        rng: random.Random | None = None,
+        strategy: _Picker | None = None,
+        keep: bool = False,
+    ) -> RunResult:
+        """Play one run to an ending (or the step cap, or a scene with nothing on offer).
+
+        ``rng`` picks uniformly among the choices on offer (inline: a call to
+        a picker would cost a tenth of a decision), else ``strategy`` picks.
+        ``keep`` records the choice ids taken.
+        """
+        if rng is None and strategy is None:
+            raise ValueError("a run needs a random generator or a strategy")
+        rnd = rng.random if rng is not None else None
+        pick = strategy if strategy is not None else _first
         ids = self.ids
         ending = self.ending
         all_choices = self.choices
+        all_fixed = self.fixed
         all_events = self.events
-        visits = tally.visits
-        offered_n = tally.offered
+        reached = tally.reached
         taken_n = tally.taken
         true_n = tally.true
         false_n = tally.false
         seen = tally.meters_seen
         meters = dict(self.start_meters)
+        # A live view: recording a visit copies the meters' values as they are then.
+        values = meters.values() if meters else _NO_METERS
         flags: set[str] = set()
         visited: set[str] = set()
         taken: list[str] = []
@@ -353,11 +471,13 @@ class _Kernel:
         status = ENDED
         steps = 0
         target = scene
+        offered: Sequence[_KChoice]
         while True:
             # Enter `target` (engine._enter): mark visited, apply events once per run.
             sid = ids[target]
             if sid not in visited:
                 visited.add(sid)
+                reached[target] += 1
                 for cond, site, effs in all_events[target]:
                     if cond is not None:
                         if cond(meters, flags, visited):
@@ -369,31 +489,32 @@ class _Kernel:
                         v = meters[mid] + d
                         meters[mid] = hi if v > hi else lo if v < lo else v
             scene = target
-            visits[scene] += 1
-            here = seen[scene]
-            here.add(tuple(meters.values()))
-            if len(here) > _FOLD_AT:
-                tally.fold(scene)
+            seen[scene] += values  # also counts the visit (`_Tally.visits`)
             if ending[scene]:
                 break
             if steps >= cap:
                 status = CAPPED
+                tally.capped[scene] += 1
                 break
-            offered: list[_KChoice] = []
-            for ch in all_choices[scene]:
-                cond = ch[1]
-                if cond is not None:
-                    if cond(meters, flags, visited):
-                        true_n[ch[2]] += 1
-                    else:
-                        false_n[ch[2]] += 1
-                        continue
-                offered_n[ch[0]] += 1
-                offered.append(ch)
-            if not offered:
-                status = STUCK
-                break
-            ch = pick(offered)
+            # Which choices are on offer; `_Tally.offered` counts them afterwards.
+            fixed = all_fixed[scene]
+            if fixed is not None:
+                offered = fixed
+            else:
+                offered = []
+                for ch in all_choices[scene]:
+                    cond = ch[1]
+                    if cond is not None:
+                        if cond(meters, flags, visited):
+                            true_n[ch[2]] += 1
+                        else:
+                            false_n[ch[2]] += 1
+                            continue
+                    offered.append(ch)
+                if not offered:
+                    status = STUCK
+                    break
+            ch = offered[int(rnd() * len(offered))] if rnd is not None else pick(offered)
             taken_n[ch[0]] += 1
             if keep:
                 taken.append(self.index.choices[ch[0]][1].id)
@@ -403,42 +524,34 @@ class _Kernel:
                 meters[mid] = hi if v > hi else lo if v < lo else v
             if ch[4]:
                 flags |= ch[4]
-            branches = ch[5]
-            if not branches:  # only in a pack that failed `check`: nowhere to go
-                status = STUCK
-                break
-            target = branches[-1][2]
-            for cond, site, goto in branches:
-                if cond is None:
-                    target = goto
+            target = ch[6]
+            if target < 0:
+                branches = ch[5]
+                if not branches:  # only in a pack that failed `check`: nowhere to go
+                    status = STUCK
                     break
-                if cond(meters, flags, visited):
-                    true_n[site] += 1
-                    target = goto
-                    break
-                false_n[site] += 1
-        for sid in visited:
-            tally.reached[self.index.scene_of[sid]] += 1
-        return RunResult(
-            status, ids[scene], steps, meters, frozenset(flags), frozenset(visited), taken
-        )
+                target = branches[-1][2]
+                for cond, site, goto in branches:
+                    if cond is None:
+                        target = goto
+                        break
+                    if cond(meters, flags, visited):
+                        true_n[site] += 1
+                        target = goto
+                        break
+                    false_n[site] += 1
+        tally.pending += steps + 1
+        if tally.pending > tally.fold_at:
+            tally.fold_all()
+        return RunResult(status, ids[scene], steps, meters, flags, visited, taken)
 
     # ------------------------------------------------------------------ pickers
-
-    def random_picker(self, rng: random.Random) -> _Picker:
-        """Uniform over the choices on offer."""
-        rnd = rng.random
-
-        def pick(offered: list[_KChoice]) -> _KChoice:
-            return offered[int(rnd() * len(offered))]
-
-        return pick
 
     def strategy_picker(self, name: str) -> _Picker:
         """One of :data:`STRATEGIES` as a picker (deterministic)."""
         scores = self.scores
         if name == "first":
-            return lambda offered: offered[0]
+            return _first
         if name == "historical":
             hist = self.historical
             return lambda offered: next((c for c in offered if c[0] in hist), offered[0])
@@ -510,15 +623,15 @@ class _Kernel:
                 complete = False
                 break
             t, meters, flags, visited = states[i]
-            tally.visits[t] += 1
-            tally.meters_seen[t].add(tuple(meters.values()))
-            if len(tally.meters_seen[t]) > _FOLD_AT:
-                tally.fold(t)
+            tally.meters_seen[t] += meters.values() if meters else _NO_METERS
+            tally.pending += 1
+            if tally.pending > tally.fold_at:
+                tally.fold_all()
             if self.ending[t]:
                 i += 1
                 continue
             any_offered = False
-            for ci, cond, site, effs, sets, branches in self.choices[t]:
+            for _, cond, site, effs, sets, branches, _ in self.choices[t]:
                 if cond is not None:
                     if cond(meters, flags, visited):
                         true_n[site] += 1
@@ -526,7 +639,6 @@ class _Kernel:
                         false_n[site] += 1
                         continue
                 any_offered = True
-                tally.offered[ci] += 1
                 m2 = dict(meters)
                 apply(m2, effs)
                 f2 = flags | sets if sets else flags
@@ -709,10 +821,16 @@ class Report:
             n += getattr(self.states_tally, name)[i]
         return n
 
+    def _visits(self, i: int) -> int:
+        n = self.tally.visits(i)
+        if self.states_tally is not None:
+            n += self.states_tally.visits(i)
+        return n
+
     def _in_scope(self, sid: str) -> bool:
         explored = {s.seat for s in self.seats}
         i = self.index.scene_of[sid]
-        return self.pack.scenes[sid].role in explored or self._count("visits", i) > 0
+        return self.pack.scenes[sid].role in explored or self._visits(i) > 0
 
     def meter_ranges(self, i: int) -> dict[str, list[float | int]]:
         """Each meter's [min, max] as the scene was shown, over every run and state."""
@@ -736,7 +854,7 @@ class Report:
 
     def scenes(self) -> list[dict[str, Any]]:
         """Per scene: visits, runs reaching it, exhaustive states, meter ranges."""
-        # Meter ranges scan every meter vector seen: work it out once per report.
+        # Meter ranges fold every meter value recorded: work them out once per report.
         if self._scenes is None:
             self._scenes = self._scene_rows()
         return self._scenes
@@ -755,9 +873,9 @@ class Report:
                     "file": file,
                     "line": line,
                     "ending": scene.is_ending,
-                    "visits": self.tally.visits[i],
+                    "visits": self.tally.visits(i),
                     "runs": self.tally.reached[i],
-                    "states": self._states("visits", i),
+                    "states": None if self.states_tally is None else self.states_tally.visits(i),
                     "meters": self.meter_ranges(i),
                 }
             )
@@ -774,9 +892,11 @@ class Report:
                     "scene": sid,
                     "choice": c.id,
                     "historical": c.historical,
-                    "offered": self.tally.offered[i],
+                    "offered": self.tally.offered(i),
                     "taken": self.tally.taken[i],
-                    "offered_states": self._states("offered", i),
+                    "offered_states": None
+                    if self.states_tally is None
+                    else self.states_tally.offered(i),
                 }
             )
         return out
@@ -945,9 +1065,9 @@ def sample_runs(pack: Pack, seat: str, runs: int, seed: int = 0) -> list[RunResu
     """
     index = _Index(pack)
     kernel = _Kernel(pack, seat, index)
-    pick = kernel.random_picker(random.Random(f"{seed}:{seat}"))
+    rng = random.Random(f"{seed}:{seat}")
     tally = _Tally.empty(index)
-    return [kernel.run(pick, tally, step_cap(pack), keep=True) for _ in range(runs)]
+    return [kernel.run(tally, step_cap(pack), rng=rng, keep=True) for _ in range(runs)]
 
 
 def explore(
@@ -980,13 +1100,13 @@ def explore(
     for seat in chosen:
         kernel = _Kernel(pack, seat, index)
         tally = _Tally.empty(index)
-        pick = kernel.random_picker(random.Random(f"{seed}:{seat}"))
+        rng = random.Random(f"{seed}:{seat}")
         ends: dict[str, list[float]] = {}
         capped: dict[str, int] = {}
         stuck: dict[str, int] = {}
         decisions = 0
         for n in range(runs):
-            r = kernel.run(pick, tally, cap)
+            r = kernel.run(tally, cap, rng=rng)
             decisions += r.steps
             if r.status == ENDED:
                 ends.setdefault(r.scene, []).append(kernel.trust_sum(r.meters))
@@ -1003,7 +1123,9 @@ def explore(
         strategies = []
         for name in STRATEGIES:
             # Strategies are not random play: keep their visits out of the tallies.
-            r = kernel.run(kernel.strategy_picker(name), _Tally.empty(index), cap, keep=True)
+            r = kernel.run(
+                _Tally.empty(index), cap, strategy=kernel.strategy_picker(name), keep=True
+            )
             strategies.append(
                 StrategyResult(
                     name,
