@@ -280,6 +280,10 @@ def _parent(loc: Path_) -> str:
 
 # --------------------------------------------------------------------------- loader
 
+#: A valid scene as loaded: the model, its file (for lines), the file's name as
+#: shown, the scene's line, and the index in the file its lines are found under.
+_Placed = tuple[Scene, YamlDoc, str, int, int]
+
 
 class _Loader:
     def __init__(self, root: Path, cache: Path | None = None) -> None:
@@ -310,10 +314,10 @@ class _Loader:
     def add(self, code: str, file: str, line: int, message: str, hint: str | None = None) -> None:
         self.diags.append(make(code, file, line, message, hint))
 
-    def read(self, path: Path) -> YamlDoc:
-        doc = read_file(path, self.display(path), self.root, self.cache)
+    def read(self, path: Path, display: str) -> YamlDoc:
+        doc = read_file(path, display, self.root, self.cache)
         self.diags.extend(doc.diagnostics)
-        self.digest.update(self.display(path).encode())
+        self.digest.update(display.encode())
         self.digest.update(doc.digest.encode())
         return doc
 
@@ -338,11 +342,13 @@ class _Loader:
             self.add("SG010", display, 1, "the file nests too deeply", "flatten it")
             return None
 
-    def validate_scenes(self, doc: YamlDoc, display: str) -> list[tuple[int, Scene]]:
+    def validate_scenes(self, doc: YamlDoc, display: str) -> list[tuple[int, Scene, int]]:
         """The valid scenes of one file; a broken scene still lends its id.
 
         Scenes are validated one by one, so one bad scene costs only itself,
         and references to a broken scene's id are not reported a second time.
+        Each comes with its index in the file and the index of the first item
+        with its id (where its later diagnostics are placed).
         """
         data = doc.data
         if data is None:
@@ -389,9 +395,15 @@ class _Loader:
             )
             self.incomplete = True
             return []
-        out: list[tuple[int, Scene]] = []
-        for item in items:
-            choices = item.get("choices") if isinstance(item, dict) else None
+        out: list[tuple[int, Scene, int]] = []
+        firsts: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            sid = item.get("id")
+            if sid.__class__ is str and sid not in firsts:
+                firsts[sid] = i
+            choices = item.get("choices")
             for choice in choices if isinstance(choices, list) else []:
                 flags = choice.get("set") if isinstance(choice, dict) else None
                 if isinstance(flags, list):
@@ -402,7 +414,8 @@ class _Loader:
                 self.stop_checking(items[i:], display, doc.line(("scenes", i)))
                 break
             try:
-                out.append((i, Scene.model_validate(item)))
+                scene = Scene.model_validate(item)
+                out.append((i, scene, firsts.get(scene.id, 0)))
             except ValidationError as exc:
                 self.diags.extend(_schema_diagnostics(exc, ScenesFile, doc, display, ("scenes", i)))
                 self.mark_broken(item)
@@ -530,24 +543,25 @@ class _Loader:
                 "every pack needs scenario.yaml: run `summit-game new pack NAME` for one",
             )
         else:
-            sdoc = self.sdoc = self.read(scenario_path)
-            scenario = self.validate(sdoc, Scenario, self.display(scenario_path))
+            sdisplay = self.display(scenario_path)
+            sdoc = self.sdoc = self.read(scenario_path, sdisplay)
+            scenario = self.validate(sdoc, Scenario, sdisplay)
             if scenario is not None:
-                self.check_scenario(scenario, sdoc, self.display(scenario_path))
+                self.check_scenario(scenario, sdoc, sdisplay)
 
         glossary: dict[str, GlossaryEntry] = {}
         gpath = self.root / "glossary.yaml"
         if gpath.exists() or gpath.is_symlink():
             glossary = self.load_glossary(gpath, scenario)
 
-        scenes: dict[str, tuple[Scene, YamlDoc, str, int]] = {}
+        scenes: dict[str, _Placed] = {}
         for path in self.scene_files():
-            doc = self.read(path)
             display = self.display(path)
-            for i, scene in self.validate_scenes(doc, display):
+            doc = self.read(path, display)
+            for i, scene, index in self.validate_scenes(doc, display):
                 line = doc.line(("scenes", i))
                 if scene.id in scenes:
-                    _, _, ofile, oline = scenes[scene.id]
+                    _, _, ofile, oline, _ = scenes[scene.id]
                     self.add(
                         "SG030",
                         display,
@@ -556,7 +570,10 @@ class _Loader:
                         "scene ids must be unique across the whole pack",
                     )
                     continue
-                scenes[scene.id] = (scene, doc, display, line)
+                scenes[scene.id] = (scene, doc, display, line, index)
+            # The values are in the models now; only lines are asked of the file
+            # from here on (its text is kept for them), so its tree can go.
+            doc.data = None
 
         pack = None
         if scenario is not None:
@@ -665,8 +682,8 @@ class _Loader:
                 self.unknown("SG034", display, doc.line((*path, j)), "source", sid, sc.sources)
 
     def load_glossary(self, path: Path, sc: Scenario | None) -> dict[str, GlossaryEntry]:
-        doc = self.read(path)
         display = self.display(path)
+        doc = self.read(path, display)
         if doc.data is None:
             return {}
         if not isinstance(doc.data, dict):
@@ -711,17 +728,17 @@ class _Loader:
     def cross_check(
         self,
         sc: Scenario,
-        scenes: dict[str, tuple[Scene, YamlDoc, str, int]],
+        scenes: dict[str, _Placed],
         glossary: dict[str, GlossaryEntry],
     ) -> Pack | None:
         flags = set(self.raw_flags)
-        for scene, _, _, _ in scenes.values():
+        for scene, *_ in scenes.values():
             for c in scene.choices:
                 flags.update(c.set)
         names = Names(frozenset(sc.meters), frozenset(flags), frozenset(scenes))
         play: dict[str, PlayScene] = {}
-        for sid, (scene, doc, display, line) in scenes.items():
-            play[sid] = self.compile_scene(sc, scene, doc, display, line, names, scenes)
+        for sid, (scene, doc, display, line, index) in scenes.items():
+            play[sid] = self.compile_scene(sc, scene, doc, display, line, index, names, scenes)
         sdisplay = self.display(self.root / "scenario.yaml")
         for rid, role in sc.roles.items():
             if role.start not in scenes:
@@ -766,13 +783,19 @@ class _Loader:
             )
 
     def condition(
-        self, text: str | None, names: Names, display: str, line: int, where: str
+        self, text: str | None, names: Names, display: str, doc: YamlDoc, path: Path_, where: str
     ) -> Condition | None:
+        """The compiled condition, or None after reporting it at the line of ``path``.
+
+        The line is looked up only for a problem: placing a deep value may
+        mean reading its file again (see :class:`~summit_game.yamlread.YamlDoc`).
+        """
         if text is None:
             return None
         try:
             return compile_condition(text, names)
         except ConditionError as exc:
+            line = doc.line(path)
             at = f" at column {exc.column}" if exc.column else ""
             hint = exc.hint or "see the condition language in docs/authoring.md"
             if not isinstance(exc, UnknownNameError):
@@ -815,10 +838,11 @@ class _Loader:
         doc: YamlDoc,
         display: str,
         line: int,
+        index: int,
         names: Names,
         scenes: dict[str, Any],
     ) -> PlayScene:
-        base: Path_ = ("scenes", doc_index(doc, scene.id))
+        base: Path_ = ("scenes", index)
         if scene.role not in sc.roles:
             self.unknown("SG032", display, doc.line((*base, "role")), "role", scene.role, sc.roles)
         if not sc.start <= scene.date <= sc.end:
@@ -844,9 +868,7 @@ class _Loader:
                     ev.text,
                     ev.by,
                     self.effects(ev.effects, sc, display, doc, (*epath, "effects")),
-                    self.condition(
-                        ev.if_, names, display, doc.line((*epath, "if")), "event condition"
-                    ),
+                    self.condition(ev.if_, names, display, doc, (*epath, "if"), "event condition"),
                     tuple(ev.sources),
                 )
             )
@@ -867,21 +889,21 @@ class _Loader:
                 "add choices, or an `ending:` block with a title and summary",
             )
         choices = []
-        seen: dict[str, int] = {}
+        # Lines are looked up only for problems (see `condition`).
+        seen: dict[str, int] = {}  # choice id -> the index of its last choice so far
         historical = 0
         for j, ch in enumerate(scene.choices):
             cpath = (*base, "choices", j)
-            cline = doc.line(cpath)
             if ch.id in seen:
                 self.add(
                     "SG030",
                     display,
                     doc.line((*cpath, "id")),
                     f"choice id {ch.id!r} is used twice in scene {scene.id!r} "
-                    f"(also at line {seen[ch.id]})",
+                    f"(also at line {doc.line((*base, 'choices', seen[ch.id]))})",
                     "choice ids must be unique in a scene",
                 )
-            seen[ch.id] = cline
+            seen[ch.id] = j
             historical += ch.historical
             nxt: list[tuple[Condition | None, str]] = []
             if ch.next is None:
@@ -889,7 +911,7 @@ class _Loader:
                     self.add(
                         "SG051",
                         display,
-                        cline,
+                        doc.line(cpath),
                         f"choice {ch.id!r} has no `next`, so play stops here",
                         "add `next: <scene id>`",
                     )
@@ -909,13 +931,13 @@ class _Loader:
                         "add at least one `- goto: <scene>`",
                     )
                 for k, br in enumerate(ch.next):
-                    bline = doc.line((*cpath, "next", k))
+                    bpath = (*cpath, "next", k)
                     last = k == len(ch.next) - 1
                     if last and br.if_ is not None:
                         self.add(
                             "SG042",
                             display,
-                            bline,
+                            doc.line(bpath),
                             "the last item of a `next` list must have no `if`",
                             "add a final `- goto: <scene>` for when nothing else holds",
                         )
@@ -923,7 +945,7 @@ class _Loader:
                         self.add(
                             "SG042",
                             display,
-                            bline,
+                            doc.line(bpath),
                             "only the last item of a `next` list may leave out `if`",
                             "items after it could never be taken",
                         )
@@ -936,15 +958,13 @@ class _Loader:
                             br.goto,
                             scenes,
                         )
-                    cond = self.condition(br.if_, names, display, bline, "`next` condition")
+                    cond = self.condition(br.if_, names, display, doc, bpath, "`next` condition")
                     nxt.append((cond, br.goto))
             choices.append(
                 PlayChoice(
                     ch.id,
                     ch.text,
-                    self.condition(
-                        ch.if_, names, display, doc.line((*cpath, "if")), "choice condition"
-                    ),
+                    self.condition(ch.if_, names, display, doc, (*cpath, "if"), "choice condition"),
                     self.effects(ch.effects, sc, display, doc, (*cpath, "effects")),
                     frozenset(ch.set),
                     ch.historical,
@@ -977,7 +997,7 @@ class _Loader:
         self,
         sc: Scenario,
         play: dict[str, PlayScene],
-        scenes: dict[str, tuple[Scene, YamlDoc, str, int]],
+        scenes: dict[str, _Placed],
     ) -> None:
         edges = {sid: [t for c in s.choices for _, t in c.next] for sid, s in play.items()}
         reach: set[str] = set()
@@ -990,7 +1010,7 @@ class _Loader:
             stack.extend(edges[s])
         for sid in play:
             if sid not in reach:
-                _, _, display, line = scenes[sid]
+                _, _, display, line, _ = scenes[sid]
                 self.add(
                     "SG050",
                     display,
@@ -1018,7 +1038,7 @@ class _Loader:
                 continue
             loop = _component(sid, edges, set(stuck))
             reported.update(loop)
-            _, _, display, line = scenes[sid]
+            _, _, display, line, _ = scenes[sid]
             names = ", ".join(sorted(loop)[:5]) + (" ..." if len(loop) > 5 else "")
             self.add(
                 "SG052",
@@ -1031,8 +1051,8 @@ class _Loader:
             for j, c in enumerate(here.choices):
                 for _, t in c.next:
                     if t in play and play[t].date < here.date and play[t].role == here.role:
-                        _, doc, display, _ = scenes[sid]
-                        line = doc.line(("scenes", doc_index(doc, sid), "choices", j))
+                        _, doc, display, _, index = scenes[sid]
+                        line = doc.line(("scenes", index, "choices", j))
                         self.add(
                             "SG062",
                             display,
@@ -1053,13 +1073,3 @@ def _component(start: str, edges: dict[str, list[str]], allowed: set[str]) -> se
                 seen.add(t)
                 stack.append(t)
     return seen
-
-
-def doc_index(doc: YamlDoc, scene_id: str) -> int:
-    """The index of a scene in its file, found from the raw data (for line look-ups)."""
-    data = doc.data
-    if isinstance(data, dict):
-        for i, item in enumerate(data.get("scenes") or []):
-            if isinstance(item, dict) and item.get("id") == scene_id:
-                return i
-    return 0

@@ -14,6 +14,12 @@ ourselves, in one walk that also
   schema, non-text keys, and structures that are too deep or that aliases
   blow up past a budget.
 
+Most files have none of these problems, so they are first read by a tighter
+loop (:func:`_fast_build`) that builds the same values, records only the
+lines of the top levels, and gives up at anything unusual; the full builder
+then reads the file again and reports it.  Deeper lines of a usual file are
+placed when first asked for (:class:`YamlDoc`), which on a clean pack is never.
+
 The limits are documented in ``docs/diagnostics.md``.
 """
 
@@ -25,7 +31,6 @@ import json
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,26 +78,81 @@ def _find_bad(text: str) -> re.Match[str] | None:
     return _BAD_CHARS.search(text)
 
 
-@dataclass
-class YamlDoc:
-    """One parsed file: its data, the line of each value, and its problems."""
+#: How deep the fast reader (:func:`_fast_build`) places values: paths of at
+#: most this many parts (a file's top-level keys, a scene's item in `scenes`).
+#: Deeper lines are found on first request, by reading the text again.
+EAGER_DEPTH = 2
 
-    data: Any = None
-    lines: dict[Path_, int] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: Paths whose value was already reported (a bad date, a tag): later
-    #: schema checks stay quiet there instead of reporting the same thing twice.
-    bad_paths: set[Path_] = field(default_factory=set)
-    #: SHA-256 of the file's bytes (empty when it was not read).
-    digest: str = ""
+
+class YamlDoc:
+    """One parsed file: its data, the line of each value, and its problems.
+
+    A file read by the fast path keeps only the lines of its top levels
+    (:data:`EAGER_DEPTH`) and its text: a clean file's deeper lines are never
+    asked for (they only place problems), and a path and a line for every
+    value cost more than the values themselves (on a 10,000-scene pack, libyaml's
+    events take 1.0 s; building with every line took 0.8 s more, the fast path
+    takes 0.3 s).  The first question about a deeper line reads the text again
+    (:func:`_place_lines`, libyaml's events and little more): a file with a
+    problem deep inside is parsed twice.
+    """
+
+    __slots__ = ("_lines", "_text", "bad_paths", "data", "diagnostics", "digest")
+
+    def __init__(
+        self,
+        data: Any = None,
+        lines: dict[Path_, int] | None = None,
+        diagnostics: list[Diagnostic] | None = None,
+        bad_paths: set[Path_] | None = None,
+        digest: str = "",
+    ) -> None:
+        self.data = data
+        self._lines: dict[Path_, int] = {} if lines is None else lines
+        #: The text whose deeper lines are not recorded yet (None: all are).
+        self._text: str | None = None
+        self.diagnostics: list[Diagnostic] = [] if diagnostics is None else diagnostics
+        #: Paths whose value was already reported (a bad date, a tag): later
+        #: schema checks stay quiet there instead of reporting the same thing twice.
+        self.bad_paths: set[Path_] = set() if bad_paths is None else bad_paths
+        #: SHA-256 of the file's bytes (empty when it was not read).
+        self.digest = digest
+
+    @property
+    def lines(self) -> dict[Path_, int]:
+        """The 1-based line of every mapping value and list item, by path."""
+        if self._text is not None:
+            self._place_all()
+        return self._lines
+
+    @lines.setter
+    def lines(self, lines: dict[Path_, int]) -> None:
+        self._lines = lines
+        self._text = None
+
+    def _place_all(self) -> None:
+        """Record every value's line, reading the text again (see the class)."""
+        text, self._text = self._text, None
+        if text is None:
+            return
+        try:
+            self._lines = _place_lines(text)
+        except Exception:  # the fast path read it cleanly, so this is not expected:
+            full = YamlDoc()  # the full builder places every value the same way
+            try:
+                _Builder(full, "").run(text)
+            except Exception:  # keep the lines we have
+                return
+            self._lines = full._lines
 
     def line(self, path: Path_) -> int:
         """The line of the value at ``path``, or of its nearest placed parent."""
+        lines = self.lines if len(path) > EAGER_DEPTH else self._lines
         while path:
-            if path in self.lines:
-                return self.lines[path]
+            if path in lines:
+                return lines[path]
             path = path[:-1]
-        return self.lines.get((), 1)
+        return lines.get((), 1)
 
 
 class _Abort(Exception):
@@ -546,12 +606,244 @@ class _Builder:
         return self.root
 
 
+class _Unusual(Exception):
+    """Raised by the fast path at anything it leaves to :class:`_Builder`."""
+
+
+#: A date as YAML's resolver reads one implicitly (``2019-02-27``).
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_TIMESTAMP = f"{_CORE}timestamp"
+#: Values of plain scalars other than text, integers and dates, by text
+#: (``true``, ``null``, ``1.5``): immutable, and they repeat.
+_CONSTRUCTED: dict[str, Any] = {}
+_CONSTRUCTOR: Any = None
+
+
+def _construct(tag: str, text: str) -> Any:
+    """The value of a plain scalar of a core type; :class:`_Unusual` if it has none."""
+    try:
+        return _CONSTRUCTED[text]
+    except KeyError:
+        pass
+    global _CONSTRUCTOR
+    yaml = _yaml()
+    if tag not in _SCALAR_TAGS:
+        raise _Unusual
+    if _CONSTRUCTOR is None:
+        _CONSTRUCTOR = yaml.SafeLoader("")
+    try:
+        value = _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, text))
+    except Exception as exc:  # as in _Builder.scalar: the builder reports it
+        raise _Unusual from exc
+    finally:  # the constructor remembers every node it built: forget them
+        _CONSTRUCTOR.constructed_objects.clear()
+        _CONSTRUCTOR.recursive_objects.clear()
+    if tag != _TIMESTAMP and len(text) <= 40:
+        if len(_CONSTRUCTED) >= _RESOLVED_MAX:
+            _CONSTRUCTED.clear()
+        _CONSTRUCTED[text] = value
+    return value
+
+
+def _fast_build(text: str) -> tuple[Any, dict[Path_, int]]:
+    """The data of a usual file and the lines of its top levels, in one tight loop.
+
+    :class:`_Builder` records a line for every value and keeps a path for
+    every open list and mapping, so that any problem can be placed; most
+    files have no problem.  This loop builds the same values with local
+    variables only, places values no deeper than :data:`EAGER_DEPTH`, and
+    raises :class:`_Unusual` at anything out of the ordinary (a duplicate or
+    non-text key, an anchor, alias or tag, a second document, a value that
+    does not construct, a control character, the size and depth limits, a
+    syntax error): the caller then reads the file with :class:`_Builder`,
+    which reports it exactly as before.  So results never depend on which
+    path read a file; only the time does.
+    """
+    yaml = _yaml()
+    assert _Loader is not None
+    scalar_event = yaml.ScalarEvent
+    map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    quiet = (yaml.StreamStartEvent, yaml.DocumentEndEvent)
+    document_start, stream_end = yaml.DocumentStartEvent, yaml.StreamEndEvent
+    resolved, numeric_start, bad = _RESOLVED, _NUMERIC_START, _BAD_CHARS.search
+    plain_int, plain_date = _PLAIN_INT.match, _PLAIN_DATE.match
+    str_tag, int_tag, timestamp = _STR, _INT, _TIMESTAMP
+    date = dt.date
+    lines: dict[Path_, int] = {}
+    # The open lists and mappings below the current one: (value, is_map, path).
+    stack: list[tuple[Any, bool, Path_ | None]] = []
+    cur: Any = None  # the innermost open list or mapping
+    is_map = False
+    key: str | None = None  # the key whose value comes next (None: a key comes next)
+    path: Path_ | None = None  # where ``cur`` is, while its children are placed
+    root: Any = None
+    nodes = documents = 0
+    loader = _Loader(text)
+    get_event = loader.get_event
+    try:
+        while True:
+            ev = get_event()
+            cls = ev.__class__
+            if cls is scalar_event:
+                nodes += 1
+                if ev.anchor is not None or ev.tag is not None or cur is None:
+                    raise _Unusual
+                value: Any = ev.value
+                if ev.implicit[0]:
+                    # As _resolve_plain: only short values or ones that start
+                    # like a number can be anything but text.
+                    if len(value) <= 5 or value[0] in numeric_start:
+                        tag = resolved.get(value) or _resolve_plain(value)
+                        if tag != str_tag:
+                            if tag == int_tag and plain_int(value):
+                                value = int(value)
+                            elif tag == timestamp and plain_date(value):
+                                try:
+                                    value = date(int(value[:4]), int(value[5:7]), int(value[8:]))
+                                except ValueError:
+                                    raise _Unusual from None
+                            else:
+                                value = _construct(tag, value)
+                elif ev.style == '"' and bad(value):
+                    raise _Unusual
+                if nodes > MAX_NODES:
+                    raise _Unusual
+                if is_map:
+                    if key is None:
+                        if value.__class__ is not str or value in cur:
+                            raise _Unusual
+                        key = value
+                        if path is not None:
+                            lines[(*path, value)] = ev.start_mark.line + 1
+                    else:
+                        cur[key] = value
+                        key = None
+                else:
+                    if path is not None:
+                        lines[(*path, len(cur))] = ev.start_mark.line + 1
+                    cur.append(value)
+            elif cls is map_start or cls is seq_start:
+                nodes += 1
+                if ev.anchor is not None or ev.tag is not None or len(stack) >= MAX_DEPTH - 1:
+                    raise _Unusual
+                new: Any = {} if cls is map_start else []
+                inner: Path_ | None = None
+                if cur is None:
+                    if root is not None:
+                        raise _Unusual
+                    root = new
+                    lines[()] = ev.start_mark.line + 1
+                    inner = ()
+                elif is_map:
+                    if key is None:
+                        raise _Unusual  # a list or mapping as a key
+                    cur[key] = new
+                    stack.append((cur, True, path))
+                    if path is not None and len(path) < EAGER_DEPTH - 1:
+                        inner = (*path, key)
+                else:
+                    if path is not None:
+                        here = (*path, len(cur))
+                        lines[here] = ev.start_mark.line + 1
+                        if len(here) < EAGER_DEPTH:
+                            inner = here
+                    cur.append(new)
+                    stack.append((cur, False, path))
+                cur, is_map, key, path = new, cls is map_start, None, inner
+            elif cls is map_end or cls is seq_end:
+                if stack:
+                    cur, is_map, path = stack.pop()
+                else:
+                    cur = None
+                key = None
+            elif cls is document_start:
+                documents += 1
+                if documents > 1:
+                    raise _Unusual
+            elif cls is stream_end:
+                break
+            elif cls not in quiet:
+                raise _Unusual  # an alias, or an event this loop does not know
+    finally:
+        loader.dispose()
+    if root is None or nodes > MAX_NODES:
+        raise _Unusual
+    return root, lines
+
+
+def _place_lines(text: str) -> dict[Path_, int]:
+    """Every value's line in a file that :func:`_fast_build` read without trouble.
+
+    The same map :class:`_Builder` records (a mapping value at its key's line,
+    a list item where it starts, the top-level list or mapping at ``()``),
+    made without building the values again: in such a file every key is text
+    as written and unique, and there are no aliases.
+    """
+    yaml = _yaml()
+    assert _Loader is not None
+    scalar_event = yaml.ScalarEvent
+    map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    stream_end = yaml.StreamEndEvent
+    lines: dict[Path_, int] = {}
+    # The open lists and mappings around the current one: (path, is_map, items so far).
+    stack: list[tuple[Path_, bool, int]] = []
+    path: Path_ = ()
+    is_map = started = False
+    key: str | None = None  # the key whose value comes next (None: a key comes next)
+    count = 0  # items so far in the current list
+    loader = _Loader(text)
+    get_event = loader.get_event
+    try:
+        while True:
+            ev = get_event()
+            cls = ev.__class__
+            if cls is scalar_event:
+                if not is_map:
+                    lines[(*path, count)] = ev.start_mark.line + 1
+                    count += 1
+                elif key is None:
+                    key = ev.value
+                    lines[(*path, key)] = ev.start_mark.line + 1
+                else:
+                    key = None
+            elif cls is map_start or cls is seq_start:
+                if not started:
+                    started = True
+                    lines[()] = ev.start_mark.line + 1
+                elif is_map:
+                    assert key is not None  # a list or mapping is never a key here
+                    stack.append((path, True, 0))
+                    path = (*path, key)
+                else:
+                    stack.append((path, False, count + 1))
+                    path = (*path, count)
+                    lines[path] = ev.start_mark.line + 1
+                is_map, key, count = cls is map_start, None, 0
+            elif cls is map_end or cls is seq_end:
+                if stack:
+                    path, is_map, count = stack.pop()
+                key = None
+            elif cls is stream_end:
+                break
+    finally:
+        loader.dispose()
+    return lines
+
+
 def _display_line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def parse_text(text: str, display: str) -> YamlDoc:
-    """Parse YAML text already decoded; never raises."""
+def parse_text(text: str, display: str, *, every_line: bool = False) -> YamlDoc:
+    """Parse YAML text already decoded; never raises.
+
+    A usual file is read by :func:`_fast_build` and places its deeper values
+    only when asked (see :class:`YamlDoc`); ``every_line`` places them all now
+    (for the parse cache, which stores them).  Anything unusual is read by
+    :class:`_Builder`, which reports it.
+    """
     doc = YamlDoc()
     bad = _find_bad(text)
     if bad:
@@ -579,6 +871,14 @@ def parse_text(text: str, display: str) -> YamlDoc:
         )
         return doc
     yaml = _yaml()
+    if not every_line:
+        try:
+            doc.data, doc._lines = _fast_build(text)
+        except Exception:  # whatever it was, _Builder reads it again and reports it
+            pass
+        else:
+            doc._text = text
+            return doc
     builder = _Builder(doc, display)
     try:
         doc.data = builder.run(text)
@@ -708,7 +1008,7 @@ def read_file(path: Path, display: str, root: Path, cache: Path | None = None) -
             "save the file as UTF-8 in your editor",
             line,
         )
-    parsed = parse_text(text, display)
+    parsed = parse_text(text, display, every_line=cache is not None)
     parsed.digest = doc.digest
     if cache is not None and not parsed.diagnostics and parsed.data is not None:
         _cache_put(cache, parsed)
