@@ -100,7 +100,7 @@ def is_trust_meter(meter_id: str) -> bool:
 
 def _fast(cond: Condition | None) -> _Test | None:
     """The compiled function behind a condition (same result, one call fewer)."""
-    return None if cond is None else cond._fn
+    return None if cond is None else cond.fn
 
 
 def conciliation(choice: PlayChoice) -> float:
