@@ -99,7 +99,7 @@ async def summit(max_decisions: int, seats: list[str]) -> dict[str, list[float]]
                     assert state is not None
                     offered = engine.available(pack, state)
                     key = str(rng.randrange(len(offered)) + 1)
-                    ms = await press(pilot, frames, key, "AfterChoiceScreen", "You chose:")
+                    ms = await press(pilot, frames, key, "SceneScreen", "You chose:")
                     out["choice"].append(ms)
                     state = app.state
                     assert state is not None

@@ -42,7 +42,7 @@ async def test_hotseat_hands_the_keyboard_over(mini: Pack, tmp_path: Path) -> No
         # The US is played by a person, so its scripted sanctions event is skipped.
         assert app.state.meters["tension"] == 50
         await pilot.press("1")
-        assert screen_name(app) == "AfterChoiceScreen"
+        assert screen_name(app) == "SceneScreen" and app.screen.view == "after"
         assert "1 January 2018 · DPRK (Kim)" in flat(app)
         await pilot.press("enter")
 

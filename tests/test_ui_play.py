@@ -47,7 +47,7 @@ async def test_us_seat_from_title_to_ending(mini: Pack, tmp_path: Path) -> None:
             assert expected in text, expected
 
         await pilot.press("1")
-        assert screen_name(app) == "AfterChoiceScreen"
+        assert screen_name(app) == "SceneScreen" and app.screen.view == "after"
         text = text_in(app, "#after-scroll")
         for expected in (
             "You chose: Accept the meeting",
@@ -200,3 +200,76 @@ async def test_a_double_enter_does_not_choose(mini: Pack, tmp_path: Path) -> Non
         assert app.state is not None and app.state.decisions == ()
         await pilot.press("down", "down", "enter")
         assert app.state.decisions[0].choice == "refuse"
+
+
+async def test_the_refilled_screens_show_each_decision_afresh(tmp_path: Path) -> None:
+    """Twelve decisions by keys alone on the shipped pack, on screens refilled in place.
+
+    Each new scene starts at the top with its own choices; the view after a
+    choice has the reflection box (focused, empty) exactly when the scene asks
+    a question, else Continue has the focus; what is typed reaches the journal.
+    """
+    from conftest import SHIPPED
+    from summit_game import engine
+    from summit_game.loader import require_pack
+
+    pack = require_pack(SHIPPED)
+    app = make_app(pack, tmp_path / "saves", seats=["rok"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")  # past the brief
+        prompts = answered = 0
+        for n in range(12):
+            state = app.state
+            assert state is not None and screen_name(app) == "SceneScreen"
+            scene = pack.scenes[state.scene_id]
+            offered = engine.available(pack, state)
+            text = flat(app)
+            assert " ".join(scene.title.split()) in text
+            for i, choice in enumerate(offered, 1):
+                assert f"{i}. {' '.join(choice.text.split())[:30]}" in text
+            assert app.screen.query_one("#scene-scroll").scroll_y == 0
+            if n == 1:
+                await pilot.press("pagedown")  # leave this scene scrolled down
+            await pilot.press(str(len(offered)))
+            assert screen_name(app) == "SceneScreen" and app.screen.view == "after"
+            chose = " ".join(offered[-1].text.split())[:30]
+            assert f"You chose: {chose}" in text_in(app, "#after-scroll")
+            journal = app.screen.query_one("#journal", Input)
+            if scene.model.prompt:
+                prompts += 1
+                assert app.screen.focused is journal and journal.value == ""
+                await pilot.press(*"answer", str(n))
+                answered += 1
+            else:
+                assert not journal.display
+                assert app.screen.focused is app.screen.query_one("#continue")
+            await pilot.press("enter")
+            if engine.is_over(pack, app.state):
+                break
+        assert prompts >= 2, "the path should meet at least two reflections"
+        journals = [d.journal for d in app.state.decisions if d.journal]
+        assert journals == [f"answer{n}" for n, d in enumerate(app.state.decisions) if d.journal]
+        assert len(journals) == answered
+
+
+async def test_quick_decisions_lose_no_key_press(tmp_path: Path) -> None:
+    """A choice and Enter pressed straight after each other, to the ending: no press lost.
+
+    The view after a choice is reused; its Continue button must not still be
+    showing (and so ignoring) the press that left it a moment before.
+    """
+    from conftest import SHIPPED
+    from summit_game import engine
+    from summit_game.loader import require_pack
+
+    pack = require_pack(SHIPPED)
+    app = make_app(pack, tmp_path / "saves", seats=["us"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")  # past the brief
+        for n in range(1, 11):
+            await pilot.press("1", "enter")
+            assert app.state is not None and len(app.state.decisions) == n
+            if engine.is_over(pack, app.state):
+                break
+            assert screen_name(app) == "SceneScreen"
+        assert n >= 6 and screen_name(app) == "DebriefScreen"

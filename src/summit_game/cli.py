@@ -14,9 +14,9 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from summit_game import __version__
 from summit_game.errors import SummitError, UsageError
@@ -24,6 +24,8 @@ from summit_game.errors import SummitError, UsageError
 if TYPE_CHECKING:
     from summit_game.loader import LoadResult
     from summit_game.pack import Pack
+
+_T = TypeVar("_T")
 
 COMMANDS = ("play", "check", "graph", "schema", "debrief", "explore", "new", "report", "serve")
 
@@ -178,18 +180,29 @@ def _drawable_pack(folder: Path | None) -> Pack:
 def _load(root: Path, cache: Path | None = None) -> LoadResult:
     """``load_pack`` for a command, which keeps its pack until the process ends.
 
-    Everything loaded is moved out of the cyclic garbage collector's sight
+    With a ``cache`` folder (commands that play), the pack is also written to
+    the validated-pack cache (:mod:`summit_game.packcache`) for the next start;
+    ``check`` passes none.  Everything loaded is moved out of the cyclic garbage collector's sight
     (``gc.freeze``): otherwise the first collection after loading, and every
     full one later, rescans the whole pack (0.4 s on a 10,000-scene pack).
     """
-    import gc
+    if cache is not None:
+        from summit_game import packcache
 
+        return _frozen(lambda: packcache.load(root, cache))
     from summit_game.loader import load_pack
+
+    return _frozen(lambda: load_pack(root, cache))
+
+
+def _frozen(load: Callable[[], _T]) -> _T:
+    """``load()`` with the collector off, then what it built frozen (see :func:`_load`)."""
+    import gc
 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return load_pack(root, cache)
+        return load()
     finally:
         gc.freeze()
         if collecting:
@@ -197,9 +210,19 @@ def _load(root: Path, cache: Path | None = None) -> LoadResult:
 
 
 def _require(root: Path, cache: Path | None = None) -> Pack:
-    """:func:`_load`, raising :class:`ContentError` when the pack cannot be played."""
+    """:func:`_load`, raising :class:`ContentError` when the pack cannot be played.
+
+    With a ``cache``, an unchanged pack is rebuilt from the validated-pack
+    cache without reading its files again (nor importing the loader).
+    """
     from summit_game.errors import ContentError
 
+    if cache is not None:
+        from summit_game.packcache import load_cached
+
+        pack = _frozen(lambda: load_cached(root, cache))
+        if pack is not None:
+            return pack
     result = _load(root, cache)
     if result.pack is None:
         raise ContentError(result.diagnostics)
@@ -436,15 +459,46 @@ def cmd_play(args: argparse.Namespace) -> int:
     until = _date(args.until)
     from summit_game.paths import cache_dir
 
-    pack = _require(_content(args.content), cache_dir())
+    source, cache = _content(args.content), cache_dir()
+    saves = args.saves_dir if args.saves_dir is not None else default_saves()
+    use_tui = not args.plain and sys.stdin.isatty() and sys.stdout.isatty()
+    if use_tui:
+        import gc
+
+        # Until the title's first frame everything built lives on (Textual's
+        # modules and widgets, the pack): collecting it costs 20-30 ms and
+        # frees nothing.  run_app turns the collector back on after that frame.
+        gc.disable()
+    if use_tui and seats is None and args.load is None:
+        # The usual start: the title screen first, from the cache's title card,
+        # and the pack right after it (a failed load is raised by run_app).
+        from summit_game.packcache import read_card
+
+        card = read_card(source, cache)
+        if card is not None:
+            try:
+                from summit_game.ui.app import run_app
+            except ImportError:
+                use_tui = False
+            else:
+                return run_app(
+                    None,
+                    saves,
+                    name=args.name,
+                    seed=args.seed,
+                    until=until,
+                    source=source,
+                    cache=cache,
+                    card=card,
+                    finish=lambda: _require(source, cache),
+                )
+    pack = _require(source, cache)
     for s in seats or []:
         if s not in pack.scenario.roles:
             raise UsageError(
                 f"unknown seat {s!r}", f"choose from: {', '.join(pack.scenario.roles)}"
             )
-    saves = args.saves_dir if args.saves_dir is not None else default_saves()
     names = {s: args.name for s in seats} if (args.name and seats) else {}
-    use_tui = not args.plain and sys.stdin.isatty() and sys.stdout.isatty()
     if use_tui:
         try:
             from summit_game.ui.app import run_app
@@ -459,9 +513,12 @@ def cmd_play(args: argparse.Namespace) -> int:
                 load=args.load,
                 seed=args.seed,
                 until=until,
-                source=_content(args.content),
-                cache=cache_dir(),
+                source=source,
+                cache=cache,
             )
+    import gc
+
+    gc.enable()  # in case the TUI was meant to start but cannot be imported
     from summit_game.plain import run_plain
 
     return run_plain(
@@ -474,8 +531,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         load=args.load,
         seed=args.seed,
         until=until,
-        source=_content(args.content),
-        cache=cache_dir(),
+        source=source,
+        cache=cache,
     )
 
 

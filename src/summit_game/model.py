@@ -26,10 +26,19 @@ ConditionText = Annotated[StrictStr, Field(max_length=500)]
 
 
 class _Block(BaseModel):
-    """Shared configuration: unknown keys are errors, docstrings document fields."""
+    """Shared configuration: unknown keys are errors, docstrings document fields.
+
+    ``defer_build``: the validators are built on first validation, not at
+    import, so a start-up that rebuilds the pack from the validated-pack cache
+    (``packcache``, with ``model_construct``) never pays for them.
+    """
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, use_attribute_docstrings=True, populate_by_name=True
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        populate_by_name=True,
+        defer_build=True,
     )
 
 

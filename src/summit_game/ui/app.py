@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual._styles_cache import StylesCache
@@ -23,23 +23,20 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widget import Widget
 
-from summit_game import engine
-from summit_game.engine import GameState
 from summit_game.errors import GameError, SaveError
-from summit_game.pack import Pack
-from summit_game.saves import (
-    AUTOSAVE,
-    SaveInfo,
-    autosave_name,
-    is_autosave,
-    list_saves,
-    load_save,
-    save_path,
-    write_save,
-)
+from summit_game.packcache import TitleCard
 from summit_game.text import visible
 from summit_game.ui.present import save_label
+
+if TYPE_CHECKING:
+    # The engine, the pack and the saves (and pydantic behind them) are imported
+    # where they are used, so the title screen's first frame waits for none of them.
+    from summit_game.engine import Decision, GameState
+    from summit_game.pack import Pack, PlayScene
+    from summit_game.saves import SaveInfo
+    from summit_game.ui.screens.scene import SceneScreen
 
 HIGH_CONTRAST = Theme(
     name="summit-high-contrast",
@@ -95,7 +92,7 @@ class SummitApp(App[int]):
 
     def __init__(
         self,
-        pack: Pack,
+        pack: Pack | None,
         saves: Path,
         seats: list[str] | None = None,
         name: str | None = None,
@@ -104,9 +101,29 @@ class SummitApp(App[int]):
         until: dt.date | None = None,
         source: Path | None = None,
         cache: Path | None = None,
+        *,
+        card: TitleCard | None = None,
+        finish: Callable[[], Pack] | None = None,
     ) -> None:
+        """``pack`` is the loaded pack; or None with a title ``card`` and a ``finish``.
+
+        Without a pack, the title screen is drawn from the card and ``finish()``
+        loads the pack right after that first frame (see :meth:`finish_loading`):
+        the start-up a student waits through is the title's, not the pack's.
+        """
         super().__init__()
-        self.pack = pack
+        if pack is not None:
+            card = TitleCard(pack.scenario.title, pack.scenario.summary, pack.digest)
+        elif card is None or finish is None:
+            raise ValueError("SummitApp needs a pack, or a title card and a way to finish")
+        self._pack = pack
+        self._finish = finish if pack is None else None
+        self.card = card
+        """The pack's title and summary, for the title screen."""
+        self.collect_after_start = False
+        """Whether to turn the garbage collector on after the first frame (see run_app)."""
+        self.load_error: BaseException | None = None
+        """Why the deferred load failed; :func:`run_app` raises it once the app is gone."""
         self.source = source
         """The pack's folder, re-read by Ctrl+R while an author tests an edit."""
         self.cache = cache
@@ -124,15 +141,81 @@ class SummitApp(App[int]):
         """Hot-seat: the seat whose player holds the keyboard now."""
         self.briefed: set[str] = set()
         """Seats whose brief has been shown in this session."""
+        self._play_screens: dict[str, Screen[None]] = {}
+        """The scene screen, built once and refilled for every decision (and hot-seat turn)."""
+        self._settled = False
+        """Whether the session's long-lived objects have been frozen (:meth:`_settle_heap`)."""
+        self._retired: list[Screen[None]] = []
+        """Play screens of a pack that was reloaded, uninstalled once off the stack."""
         self.register_theme(HIGH_CONTRAST)
         self.theme = DEFAULT_THEME
 
     # ------------------------------------------------------------ start
 
+    @property
+    def pack(self) -> Pack:
+        """The pack being played (loaded now if the deferred load has not run yet)."""
+        if self._pack is None:
+            self.finish_loading()
+        if self._pack is None:
+            raise RuntimeError("the pack could not be loaded")  # only after a failed load
+        return self._pack
+
+    @pack.setter
+    def pack(self, pack: Pack) -> None:
+        self._pack = pack
+
+    @property
+    def pack_ready(self) -> bool:
+        """Whether the pack is loaded (always, unless the app was given a title card)."""
+        return self._pack is not None
+
+    def finish_loading(self) -> None:
+        """Load the pack the app was started without; on failure, leave with exit code 1.
+
+        Runs on the main thread right after the title's first frame, so keys
+        pressed meanwhile simply wait; a key that arrives first loads the pack
+        itself (:meth:`on_event`).  The error is kept in :attr:`load_error`
+        and raised by :func:`run_app` once the terminal is restored, so it
+        reads exactly as a failed load before the app started.
+        """
+        finish, self._finish = self._finish, None
+        if finish is None or self._pack is not None:
+            return
+        try:
+            self._pack = finish()
+        except Exception as exc:  # SummitError or a bug: cli.main reports both
+            self.load_error = exc
+            self.exit(1, return_code=1)
+            return
+        self.card = TitleCard(
+            self._pack.scenario.title, self._pack.scenario.summary, self._pack.digest
+        )
+        from summit_game.ui.screens.title import TitleScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, TitleScreen):
+                screen.pack_loaded()
+
+    def _started(self) -> None:
+        """After the first frame: the deferred load, then the collector back on (run_app)."""
+        self.finish_loading()
+        if self.collect_after_start:
+            gc.enable()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Input before the deferred load has run: load the pack first, then handle it."""
+        if self._finish is not None and isinstance(event, events.InputEvent):
+            self.finish_loading()
+        if self.load_error is not None and isinstance(event, events.InputEvent):
+            return  # leaving: nothing to play
+        await super().on_event(event)
+
     def on_mount(self) -> None:
         from summit_game.ui.screens.title import TitleScreen
 
         self.push_screen(TitleScreen())
+        self.call_after_refresh(self._started)
         if self.start_load is not None:
             self.load_named(self.start_load)
         elif self.start_seats:
@@ -143,6 +226,8 @@ class SummitApp(App[int]):
         self, seats: list[str], names: dict[str, str] | None = None, *, briefed: bool = False
     ) -> None:
         """Start a run for these seats (briefs shown before each seat's first turn)."""
+        from summit_game import engine
+
         try:
             self.state = engine.new_game(self.pack, seats, seed=self.seed, names=names)
         except GameError as exc:
@@ -160,19 +245,112 @@ class SummitApp(App[int]):
             self.pop_screen()
         if len(self.screen_stack) < 2:
             self.push_screen(screen)
-        else:
+        elif self.screen is not screen:
             self.switch_screen(screen)
+        self._let_go()
+        if screen in self._play_screens.values():
+            return
         # Textual's per-widget style cache (an lru_cache keyed by instance) keeps
-        # up to 1,024 retired widgets alive; every decision builds a new screen, so
-        # the heap grows and each full garbage collection stalls a key press by
-        # hundreds of milliseconds (textual issue #6665).  Dropping it per screen
-        # costs one redraw of cached colours.
+        # up to 1,024 retired widgets alive; every new screen retires the old
+        # one's widgets, so the heap grows and each full garbage collection
+        # stalls a key press (textual issue #6665).  Dropping it when a screen
+        # is replaced costs one redraw of cached colours.  The play screens are
+        # reused, so the loop of decisions retires nothing.
         StylesCache.get_inner_outer.cache_clear()
+
+    def show_scene(self) -> None:
+        """Show the scene on the table, on the one scene screen of the session."""
+        screen = self._scene_screen()
+        screen.show_scene()
+        self.show(screen)
+        self.call_later(self._draw_now, screen)
+        self.call_after_refresh(self._settle_heap)
+
+    def show_decision(self, scene: PlayScene, decision: Decision) -> None:
+        """Show what ``decision`` did, on the same screen as the scene."""
+        screen = self._scene_screen()
+        screen.show_decision(scene, decision)
+        self.show(screen)
+        self.call_later(self._draw_now, screen)
+        self.call_after_refresh(self._settle_heap)
+
+    @staticmethod
+    def _draw_now(screen: Screen[None]) -> None:
+        """Lay out and draw a refilled ``screen`` in one go, now.
+
+        Textual draws a changed screen at the next slot of a 60 Hz grid, and
+        learns what changed from one message per refilled widget; a slot
+        falling between those messages drew the widgets that had reported in
+        (10-40 ms of drawing, some of it stale), and the full layout came a
+        slot later.  A decision is worth one frame of its own: every container
+        is told to arrange its children afresh (a few dozen widgets: well
+        under a millisecond), and the screen is laid out and drawn at once.
+        These are Textual internals, so a version without them simply waits
+        for its slot as before.
+        """
+        draw = getattr(screen, "_on_timer_update", None)
+        if not screen.is_current or draw is None:
+            return
+        for widget in screen.walk_children(Widget):
+            forget = getattr(widget, "_clear_arrangement_cache", None)
+            if forget is not None:
+                forget()
+        screen.refresh(layout=True)
+        draw()
+
+    def _scene_screen(self) -> SceneScreen:
+        """The session's scene screen, built the first time it is needed."""
+        from summit_game.ui.screens.scene import SceneScreen
+
+        screen = self._play_screens.get("scene")
+        if isinstance(screen, SceneScreen):
+            return screen
+        screen = SceneScreen()
+        self._install_play_screen("scene", screen)
+        return screen
+
+    def _install_play_screen(self, name: str, screen: Screen[None]) -> Screen[None]:
+        """Keep ``screen`` for the session: installed screens survive being switched away."""
+        self.install_screen(screen, f"play-{name}-{id(screen)}")
+        self._play_screens[name] = screen
+        return screen
+
+    def _settle_heap(self) -> None:
+        """Collect garbage now, while the player reads what was just drawn.
+
+        Runs after each refilled scene or decision has been drawn.  Left to
+        itself, the collector ran its full collections whenever its counters
+        said so: 20-40 ms landing on a random key press.  Collecting here,
+        once per screen and off the key path, resets those counters, so the
+        automatic collections between two screens find little to do.  The
+        first time, what lives on (Textual's widgets, the screens) is frozen
+        out of the collector's scans (reference counting still frees it).
+        """
+        gc.collect()
+        if not self._settled:
+            gc.freeze()
+            self._settled = True
+
+    def _drop_play_screens(self) -> None:
+        """Build the play screens anew (a reloaded pack may have other meters).
+
+        A screen still on the stack cannot be uninstalled yet; :meth:`show`
+        lets it go once another screen has replaced it.
+        """
+        self._retired.extend(self._play_screens.values())
+        self._play_screens.clear()
+        self._let_go()
+
+    def _let_go(self) -> None:
+        for screen in list(self._retired):
+            if screen not in self.screen_stack:
+                self.uninstall_screen(screen)
+                self._retired.remove(screen)
 
     def show_current(self) -> None:
         """Show what comes next: the ending, a stop, a hand-over, a brief or the scene."""
+        from summit_game import engine
         from summit_game.ui.screens.debrief import DebriefScreen, StopScreen
-        from summit_game.ui.screens.scene import SceneScreen
         from summit_game.ui.screens.seats import BriefScreen, HandoverScreen
 
         state = self.state
@@ -192,7 +370,7 @@ class SummitApp(App[int]):
         if state.turn not in self.briefed:
             self.show(BriefScreen(state.turn))
             return
-        self.show(SceneScreen())
+        self.show_scene()
 
     def handed_over(self, seat: str) -> None:
         """The named seat's player has the keyboard."""
@@ -206,7 +384,7 @@ class SummitApp(App[int]):
 
     def choose(self, choice_id: str) -> None:
         """Take a choice in the current scene, autosave, and show what it did."""
-        from summit_game.ui.screens.scene import AfterChoiceScreen
+        from summit_game import engine
 
         if self.state is None:
             return
@@ -217,10 +395,12 @@ class SummitApp(App[int]):
             self.notify(visible(str(exc)), severity="error", markup=False)
             return
         self.autosave()
-        self.show(AfterChoiceScreen(scene, decision))
+        self.show_decision(scene, decision)
 
     def answer(self, text: str) -> None:
         """Keep the player's reflection in the journal (and in the autosave)."""
+        from summit_game import engine
+
         if self.state is None or not text.strip():
             return
         self.state = engine.record_journal(self.state, text.strip())
@@ -228,6 +408,8 @@ class SummitApp(App[int]):
 
     def rewind(self, to: int) -> None:
         """Go back to just before decision ``to`` (1-based)."""
+        from summit_game import engine
+
         if self.state is None:
             return
         try:
@@ -243,12 +425,23 @@ class SummitApp(App[int]):
 
     def autosave_name(self) -> str:
         """The autosave this game writes: ``autosave``, or ``<players>-autosave``."""
+        from summit_game.saves import autosave_name
+
         if self.state is not None:
             return autosave_name(self.state.names)
         return autosave_name({"": self.player_name or ""})
 
     def latest_autosave(self) -> SaveInfo | None:
         """The autosave Continue picks up: this player's, else the newest one."""
+        try:
+            # Every autosave's file name ends so; with none there, the title screen
+            # needs neither the saves module nor the engine (start-up time, memory).
+            if not any(self.saves.glob("*autosave.json")):
+                return None
+        except OSError:
+            pass
+        from summit_game.saves import autosave_name, is_autosave, list_saves
+
         saves = [s for s in list_saves(self.saves) if is_autosave(s.name)]
         if self.player_name:
             mine = autosave_name({"": self.player_name})
@@ -261,6 +454,8 @@ class SummitApp(App[int]):
 
     def save_as(self, name: str, *, quiet: bool = False) -> bool:
         """Save the game as ``name`` in the saves folder."""
+        from summit_game.saves import write_save
+
         if self.state is None:
             return False
         try:
@@ -276,6 +471,8 @@ class SummitApp(App[int]):
 
     def load_named(self, name: str) -> bool:
         """Load a save by name (or by path, as ``--load`` allows)."""
+        from summit_game.saves import save_path
+
         try:
             path = (
                 Path(name)
@@ -291,6 +488,8 @@ class SummitApp(App[int]):
 
     def load_path(self, path: Path, name: str | None = None) -> bool:
         """Load the save at ``path``; a broken save is reported and left as it is."""
+        from summit_game.saves import load_save
+
         try:
             state = load_save(path, self.pack)
         except SaveError as exc:
@@ -331,6 +530,7 @@ class SummitApp(App[int]):
         if self.state is None:
             return None
         from summit_game.export import debrief_html, debrief_markdown
+        from summit_game.saves import AUTOSAVE
 
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         base = self.autosave_name().removesuffix(AUTOSAVE) + "debrief"
@@ -473,6 +673,7 @@ class SummitApp(App[int]):
             )
             return
         self.pack = outcome.pack
+        self._drop_play_screens()
         self.notify(outcome.message, markup=False)
         if outcome.state is not None:
             self.state = outcome.state
@@ -509,7 +710,7 @@ class SummitApp(App[int]):
 
 
 def run_app(
-    pack: Pack,
+    pack: Pack | None,
     saves: Path,
     seats: list[str] | None = None,
     name: str | None = None,
@@ -518,13 +719,20 @@ def run_app(
     until: dt.date | None = None,
     source: Path | None = None,
     cache: Path | None = None,
+    *,
+    card: TitleCard | None = None,
+    finish: Callable[[], Pack] | None = None,
 ) -> int:
     """Play ``pack`` in the terminal; returns the exit code.
 
     ``source`` is the pack folder, for Ctrl+R (live reload); ``cache`` the parse cache.
+    Without a ``pack``, the title screen is drawn from ``card`` and ``finish()``
+    loads the pack just after (see :class:`SummitApp`); if that fails, its error
+    is raised here, after the terminal is restored, for the caller to report.
     """
     # The pack lives as long as the process: keep the garbage collector from
-    # rescanning it on every full collection during play.
+    # rescanning it on every full collection during play.  (A deferred load
+    # freezes what it loads itself: cli._load.)
     gc.freeze()
     app = SummitApp(
         pack,
@@ -536,6 +744,14 @@ def run_app(
         until=until,
         source=source,
         cache=cache,
+        card=card,
+        finish=finish,
     )
+    # `play` starts with the collector off (cli.cmd_play): start-up only builds
+    # what lives on, and collections during Textual's imports and the first
+    # frame cost 20-30 ms.  It comes back on after the first frame.
+    app.collect_after_start = not gc.isenabled()
     result = app.run()
+    if app.load_error is not None:
+        raise app.load_error
     return result if isinstance(result, int) else (app.return_code or 0)

@@ -11,13 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from summit_game import engine
-from summit_game.engine import GameState, MeterChange
-from summit_game.pack import Pack
 from summit_game.text import number, signed, visible
+
+if TYPE_CHECKING:
+    # Types only: the title screen's first frame must not wait for the engine
+    # (and pydantic behind it); divergence_text imports it when first called.
+    from summit_game.engine import GameState, MeterChange
+    from summit_game.pack import Pack
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
 
@@ -158,4 +162,6 @@ def value_on(path: MeterPath, date: dt.date) -> float:
 
 def divergence_text(pack: Pack, state: GameState) -> str:
     """``Divergence from history: 12.5``."""
+    from summit_game import engine
+
     return f"Divergence from history: {number(engine.divergence(pack, state))}"

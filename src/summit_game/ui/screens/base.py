@@ -9,20 +9,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
-from summit_game import engine
-from summit_game.pack import PlayScene
 from summit_game.text import visible
 from summit_game.ui.present import divergence_text, long_date, seat_name
+from summit_game.ui.widgets.keybar import KeyBar
 from summit_game.ui.widgets.status import StatusBar, TooSmall
 
 if TYPE_CHECKING:
+    # The title screen is drawn before the engine is imported (start-up time).
+    from summit_game.pack import PlayScene
     from summit_game.ui.app import SummitApp
 
 
 class SummitScreen(Screen[None]):
-    """A full screen: the body a subclass composes, the too-small notice, the footer."""
+    """A full screen: the body a subclass composes, the too-small notice, the key bar."""
 
     @property
     def game(self) -> SummitApp:
@@ -32,7 +33,7 @@ class SummitScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield from self.body()
         yield TooSmall()
-        yield Footer()
+        yield KeyBar()
 
     def body(self) -> ComposeResult:
         """The screen's own widgets."""
@@ -72,6 +73,14 @@ class PlayScreen(SummitScreen):
         a choice passes the scene just decided, so hot-seat players never see
         whose turn comes next.
         """
+        return StatusBar(*self.status_texts(scene, seat))
+
+    def status_texts(
+        self, scene: PlayScene | None = None, seat: str | None = None
+    ) -> tuple[Text, Text]:
+        """The status bar's left and right texts (see :meth:`status`)."""
+        from summit_game import engine
+
         state = self.game.state
         assert state is not None
         pack = self.game.pack
@@ -83,7 +92,7 @@ class PlayScreen(SummitScreen):
             left.append(f" · {visible(scene.model.place)}")
         if over:
             left = Text("The game is over", style="bold")
-        return StatusBar(left, Text(divergence_text(pack, state)))
+        return left, Text(divergence_text(pack, state))
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -1,181 +1,278 @@
-"""A scene to decide, and the view after a decision."""
+"""The play screen: a scene to decide, then the view after the decision, in turn.
+
+One screen holds both views and is built once per session; every decision
+refills it in place (:meth:`SceneScreen.show_scene`,
+:meth:`SceneScreen.show_decision`) and swaps which view is displayed.
+Composing a fresh screen of twenty-odd widgets, its footer and its styles for
+every key press cost 50-70 ms and grew the heap; switching between two built
+screens still cost twice what updating one does, because Textual restyles and
+redraws every widget of a screen it switches to.  The status bar, the meters
+and the key bar stay in place across the two views, and are redrawn only
+when what they show has changed.  The app keeps the screen installed (see
+``SummitApp.show_scene``) and fills it *before* showing it, so no frame ever
+shows the previous scene (which matters in hot-seat play).
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from summit_game import engine
-from summit_game.engine import Decision
-from summit_game.pack import PlayScene
 from summit_game.text import visible
 from summit_game.ui.present import change_line, plain, seat_name
 from summit_game.ui.screens.base import PlayScreen
 from summit_game.ui.widgets.choices import ChoiceList
 from summit_game.ui.widgets.meters import MeterPanel
+from summit_game.ui.widgets.status import StatusBar
+
+if TYPE_CHECKING:
+    from summit_game.engine import Decision
+    from summit_game.pack import PlayScene
 
 
-class SceneScreen(PlayScreen):
-    """Date, place, title and text of the scene; the numbered choices; the meters."""
+def _shown(widget: Static, content: Text | None) -> None:
+    """Show ``content`` in ``widget``, or hide the widget when there is none."""
+    if content is None:
+        widget.display = False
+    else:
+        widget.update(content)
+        widget.display = True
+
+
+class ReusedScreen(PlayScreen):
+    """A screen shown again and again: restyled on return only when the look changed.
+
+    Textual restyles every widget of a screen it returns to (5-6 ms here), in
+    case the theme or the terminal's size changed while it was away.  When
+    neither did, the styles it would compute are the ones the screen has.
+    """
+
+    _left_as: tuple[str, object] | None = None
+
+    def on_screen_suspend(self) -> None:
+        self._left_as = (self.app.theme, self.app.size)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if self._left_as == (self.app.theme, self.app.size):
+            event.refresh_styles = False
+
+
+class SceneScreen(ReusedScreen):
+    """The scene (date, place, title, text, numbered choices) or what the decision did.
+
+    ``view`` says which: ``"scene"`` (choose with 1-9, or arrows and Enter)
+    or ``"after"`` (feedback, what really happened, the meter changes and
+    their causes, the reflection; Enter goes on).  The meters stay beside both.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *[Binding(str(n), f"pick({n})", f"Choice {n}", show=False) for n in range(1, 10)],
+        Binding("enter", "next", "Continue"),
         Binding("pageup", "scroll_text(-1)", "Scroll up", show=False),
         Binding("pagedown", "scroll_text(1)", "Scroll down", show=False),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = "scene"
+        self.scene: PlayScene | None = None
+        """The scene just decided, while the view after it is shown."""
+        self.decision: Decision | None = None
+        self._built = False
+        """Whether the widgets exist to be filled (they do from on_mount on)."""
+
     def body(self) -> ComposeResult:
         pack, state = self.game.pack, self.game.state
         assert state is not None
-        scene = pack.scenes[state.scene_id]
         yield self.status()
         with Horizontal(id="play-columns"):
             with Vertical(id="scene-main"):
                 with VerticalScroll(id="scene-scroll"):
-                    yield Static(plain(scene.title, "bold"), id="scene-title")
-                    if len(state.seats) > 1:
-                        turn = Text(
-                            f"{visible(seat_name(pack, state, state.turn))}'s turn", style="italic"
-                        )
-                        yield Static(turn, id="scene-turn")
-                    if scene.model.counterfactual:
-                        yield Static(
-                            Text("Alternate history: this did not happen.", style="italic"),
-                            id="scene-alternate",
-                        )
-                    yield Static(plain(scene.model.text), id="scene-text")
-                offered = engine.available(pack, state)
-                choices = ChoiceList(offered, id="choices")
-                keys = "1" if len(offered) == 1 else f"1–{len(offered)}"
-                choices.border_title = f"What do you do? Press {keys}, or ↑↓ and Enter"
-                yield choices
+                    yield Static(id="scene-title")
+                    yield Static(id="scene-turn")
+                    yield Static(
+                        Text("Alternate history: this did not happen.", style="italic"),
+                        id="scene-alternate",
+                    )
+                    yield Static(id="scene-text")
+                yield ChoiceList([], id="choices")
+            with Vertical(id="after-main"):
+                with VerticalScroll(id="after-scroll"):
+                    yield Static(id="after-title")
+                    yield Static(id="after-chose")
+                    yield Static(id="after-feedback")
+                    yield Static(
+                        Text("What really happened", style="bold"),
+                        id="after-history-head",
+                        classes="section",
+                    )
+                    yield Static(id="after-history")
+                    yield Static(id="after-historical")
+                    yield Static(id="after-sources")
+                    yield Static(Text("What your choice changed", style="bold"), classes="section")
+                    yield Static(id="after-changes")
+                    yield Static(
+                        Text("Meanwhile", style="bold"), id="after-events-head", classes="section"
+                    )
+                    yield Static(id="after-events")
+                # The reflection and Continue stay in view however long the account is.
+                with Vertical(id="after-bottom"):
+                    yield Static(id="after-prompt")
+                    yield Input(
+                        placeholder="Your answer goes in your journal",
+                        id="journal",
+                        max_length=2000,
+                    )
+                    yield Button("Continue (Enter)", id="continue", variant="primary", compact=True)
             yield MeterPanel(pack, state, id="meters")
 
     def on_mount(self) -> None:
-        self.query_one(ChoiceList).focus()
+        self._built = True
+        if self.view == "after" and self.scene is not None and self.decision is not None:
+            self.show_decision(self.scene, self.decision)
+        else:
+            self.show_scene()
+
+    def _switch(self, view: str) -> None:
+        """Display the ``view`` half of the screen and make its keys the active ones."""
+        self.view = view
+        self.query_one("#scene-main").display = view == "scene"
+        self.query_one("#after-main").display = view == "after"
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Numbers pick only while choosing; Enter goes on only after a choice."""
+        # None hides the key from the key bar; the other view's keys mean nothing here.
+        if action == "pick":
+            return True if self.view == "scene" else None
+        if action == "next":
+            return True if self.view == "after" else None
+        return True
+
+    # ------------------------------------------------------------ the scene
+
+    def show_scene(self) -> None:
+        """Fill the screen with the scene on the table (the app calls this before showing it)."""
+        if not self._built:
+            self.view = "scene"
+            return
+        pack, state = self.game.pack, self.game.state
+        assert state is not None
+        scene = pack.scenes[state.scene_id]
+        self.scene = self.decision = None
+        self.query_one(StatusBar).set_texts(*self.status_texts())
+        _shown(self.query_one("#scene-title", Static), plain(scene.title, "bold"))
+        turn = None
+        if len(state.seats) > 1:
+            turn = Text(f"{visible(seat_name(pack, state, state.turn))}'s turn", style="italic")
+        _shown(self.query_one("#scene-turn", Static), turn)
+        self.query_one("#scene-alternate", Static).display = scene.model.counterfactual
+        _shown(self.query_one("#scene-text", Static), plain(scene.model.text))
+        self.query_one("#scene-scroll", VerticalScroll).scroll_home(animate=False)
+        offered = engine.available(pack, state)
+        choices = self.query_one(ChoiceList)
+        choices.set_choices(offered)
+        keys = "1" if len(offered) == 1 else f"1–{len(offered)}"
+        choices.border_title = f"What do you do? Press {keys}, or ↑↓ and Enter"
+        self.query_one(MeterPanel).show_state(pack, state)
+        self._switch("scene")
+        # Focus on this screen now, even while it waits to be shown: a widget's
+        # own focus() would act later, on whichever screen is current then.
+        self.set_focus(choices)
 
     def action_pick(self, number: int) -> None:
         """Pick the choice with this number."""
         if not self.query_one(ChoiceList).pick(number):
             self.notify(f"There is no choice {number}.", severity="warning")
 
-    def action_scroll_text(self, direction: int) -> None:
-        """Scroll the scene text a page."""
-        scroll = self.query_one("#scene-scroll", VerticalScroll)
-        if direction < 0:
-            scroll.scroll_page_up()
-        else:
-            scroll.scroll_page_down()
-
     def on_choice_list_choice_made(self, event: ChoiceList.ChoiceMade) -> None:
         event.stop()
         self.game.choose(event.choice_id)
 
+    # ------------------------------------------------------------ after a choice
 
-class AfterChoiceScreen(PlayScreen):
-    """Feedback, what really happened, the meter changes and their causes, the reflection."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "next", "Continue"),
-        Binding("pageup", "scroll_text(-1)", "Scroll up", show=False),
-        Binding("pagedown", "scroll_text(1)", "Scroll down", show=False),
-    ]
-
-    def __init__(self, scene: PlayScene, decision: Decision) -> None:
-        super().__init__()
-        self.scene = scene
-        self.decision = decision
-
-    def body(self) -> ComposeResult:
+    def show_decision(self, scene: PlayScene, decision: Decision) -> None:
+        """Fill the screen with what ``decision`` in ``scene`` did (called before showing it)."""
+        self.scene, self.decision = scene, decision
+        if not self._built:
+            self.view = "after"
+            return
         pack, state = self.game.pack, self.game.state
         assert state is not None
-        scene, decision = self.scene, self.decision
         choice = scene.choice(decision.choice)
-        yield self.status(scene, decision.seat)
-        with Horizontal(id="play-columns"):
-            with Vertical(id="after-main"):
-                with VerticalScroll(id="after-scroll"):
-                    yield Static(plain(scene.title, "bold"), id="after-title")
-                    chose = Text("You chose: ", style="bold")
-                    chose.append_text(plain(choice.text if choice else decision.choice))
-                    yield Static(chose, id="after-chose")
-                    if choice is not None and choice.model.feedback:
-                        yield Static(plain(choice.model.feedback), id="after-feedback")
-                    yield from self._history()
-                    yield from self._changes()
-                # The reflection and Continue stay in view however long the account is.
-                with Vertical(id="after-bottom"):
-                    if scene.model.prompt:
-                        prompt = Text("Reflect: ", style="bold")
-                        prompt.append_text(plain(scene.model.prompt))
-                        yield Static(prompt, id="after-prompt")
-                        yield Input(
-                            placeholder="Your answer goes in your journal",
-                            id="journal",
-                            max_length=2000,
-                        )
-                    yield Button("Continue (Enter)", id="continue", variant="primary", compact=True)
-            yield MeterPanel(pack, state, id="meters")
+        self.query_one(StatusBar).set_texts(*self.status_texts(scene, decision.seat))
+        _shown(self.query_one("#after-title", Static), plain(scene.title, "bold"))
+        chose = Text("You chose: ", style="bold")
+        chose.append_text(plain(choice.text if choice else decision.choice))
+        _shown(self.query_one("#after-chose", Static), chose)
+        feedback = choice.model.feedback if choice is not None else None
+        _shown(self.query_one("#after-feedback", Static), plain(feedback) if feedback else None)
+        self._show_history(scene, decision)
+        self._show_changes(decision)
+        prompt = None
+        if scene.model.prompt:
+            prompt = Text("Reflect: ", style="bold")
+            prompt.append_text(plain(scene.model.prompt))
+        _shown(self.query_one("#after-prompt", Static), prompt)
+        journal = self.query_one("#journal", Input)
+        journal.value = ""
+        journal.display = prompt is not None
+        self.query_one("#after-scroll", VerticalScroll).scroll_home(animate=False)
+        self.query_one(MeterPanel).show_state(pack, state)
+        self._switch("after")
+        # A button ignores presses while it shows its 0.2 s "pressed" look; an
+        # Enter that left this view moments ago must not swallow the next one.
+        button = self.query_one("#continue", Button)
+        button.remove_class("-active")
+        self.set_focus(journal if prompt is not None else button)
 
-    def _history(self) -> ComposeResult:
-        history = self.scene.model.history
-        real = self.scene.historical_choice
-        if history is None and real is None:
-            return
-        yield Static(Text("What really happened", style="bold"), classes="section")
-        if history is not None:
-            yield Static(plain(history.summary), id="after-history")
+    def _show_history(self, scene: PlayScene, decision: Decision) -> None:
+        history = scene.model.history
+        real = scene.historical_choice
+        self.query_one("#after-history-head").display = history is not None or real is not None
+        summary = plain(history.summary) if history is not None else None
+        _shown(self.query_one("#after-history", Static), summary)
+        mark = None
         if real is not None:
-            if self.decision.historical:
+            if decision.historical:
                 mark = Text("✓ You did what the real actor did.", style="bold")
             else:
                 mark = Text("✗ You departed from history. The real actor chose: ", style="bold")
                 mark.append_text(plain(real.text))
-            yield Static(mark, id="after-historical")
-        if history is not None:
-            titles = self.game.pack.source_titles(history.sources)
-            if titles:
-                text = Text("Sources", style="bold")
-                for title in titles:
-                    text.append("\n  • ")
-                    text.append_text(plain(title, "italic"))
-                yield Static(text, id="after-sources")
+        _shown(self.query_one("#after-historical", Static), mark)
+        sources = None
+        titles = self.game.pack.source_titles(history.sources) if history is not None else []
+        if titles:
+            sources = Text("Sources", style="bold")
+            for title in titles:
+                sources.append("\n  • ")
+                sources.append_text(plain(title, "italic"))
+        _shown(self.query_one("#after-sources", Static), sources)
 
-    def _changes(self) -> ComposeResult:
+    def _show_changes(self, decision: Decision) -> None:
         pack = self.game.pack
-        mine = [c for c in self.decision.changes if c.kind == "choice"]
-        events = [c for c in self.decision.changes if c.kind != "choice"]
-        yield Static(Text("What your choice changed", style="bold"), classes="section")
-        if mine:
-            yield Static(Text("\n".join(change_line(pack, c) for c in mine)), id="after-changes")
-        else:
-            yield Static(Text("No meter moved.", style="italic"), id="after-changes")
-        if events:
-            yield Static(Text("Meanwhile", style="bold"), classes="section")
-            yield Static(Text("\n".join(change_line(pack, c) for c in events)), id="after-events")
-
-    def on_mount(self) -> None:
-        if self.scene.model.prompt:
-            self.query_one("#journal", Input).focus()
-        else:
-            self.query_one("#continue", Button).focus()
+        mine = [c for c in decision.changes if c.kind == "choice"]
+        events = [c for c in decision.changes if c.kind != "choice"]
+        _shown(
+            self.query_one("#after-changes", Static),
+            Text("\n".join(change_line(pack, c) for c in mine))
+            if mine
+            else Text("No meter moved.", style="italic"),
+        )
+        self.query_one("#after-events-head").display = bool(events)
+        lines = Text("\n".join(change_line(pack, c) for c in events)) if events else None
+        _shown(self.query_one("#after-events", Static), lines)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_next()
-
-    def action_scroll_text(self, direction: int) -> None:
-        """Scroll the account of the decision a page."""
-        scroll = self.query_one("#after-scroll", VerticalScroll)
-        if direction < 0:
-            scroll.scroll_page_up()
-        else:
-            scroll.scroll_page_down()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -184,6 +281,18 @@ class AfterChoiceScreen(PlayScreen):
 
     def action_next(self) -> None:
         """Keep the reflection (if any) and go on to what comes next."""
+        if self.view != "after" or self.scene is None:
+            return
         if self.scene.model.prompt:
             self.game.answer(self.query_one("#journal", Input).value)
         self.game.show_current()
+
+    # ------------------------------------------------------------ both
+
+    def action_scroll_text(self, direction: int) -> None:
+        """Scroll the scene text, or the account of the decision, a page."""
+        scroll = self.query_one(f"#{self.view}-scroll", VerticalScroll)
+        if direction < 0:
+            scroll.scroll_page_up()
+        else:
+            scroll.scroll_page_down()

@@ -1,4 +1,10 @@
-"""The title screen: the pack's title and summary, and the ways into a game."""
+"""The title screen: the pack's title and summary, and the ways into a game.
+
+It is the first frame of every start, so it needs only the app's title card
+(title and summary): when ``play`` starts from the validated-pack cache the
+pack is loaded just after this screen is drawn, and the autosave line, which
+needs the saves (and pydantic), is filled in then (:meth:`pack_loaded`).
+"""
 
 from __future__ import annotations
 
@@ -28,14 +34,16 @@ class TitleScreen(SummitScreen):
         Binding("up", "app.focus_previous", show=False),
         Binding("down", "app.focus_next", show=False),
     ]
+    AUTO_FOCUS = "#new"
+    """Focus New game as the screen mounts (not in on_mount: one restyle fewer at start-up)."""
 
     def body(self) -> ComposeResult:
-        pack = self.game.pack
+        card = self.game.card
         with VerticalScroll(id="title-scroll"):
             yield Static(Text("S U M M I T", style="bold"), id="title-logo")
-            yield Static(plain(pack.scenario.title, "bold"), id="title-pack")
+            yield Static(plain(card.title, "bold"), id="title-pack")
             with Center():
-                yield Static(plain(pack.scenario.summary), id="title-summary")
+                yield Static(plain(card.summary), id="title-summary")
             with Center(), Vertical(id="title-menu"):
                 yield Button("New game  (n)", id="new", variant="primary", compact=True)
                 yield Button("Continue  (c)", id="continue", compact=True)
@@ -45,16 +53,26 @@ class TitleScreen(SummitScreen):
                 yield Button("Help  (?)", id="help", compact=True)
                 yield Button("Quit  (q)", id="quit", compact=True)
 
+    def pack_loaded(self) -> None:
+        """The deferred load is done: the autosave line, and the title if the pack changed."""
+        card = self.game.card
+        # query, not query_one: a screen not composed yet composes with the pack.
+        for w in self.query("#title-pack").results(Static):
+            w.update(plain(card.title, "bold"))
+        for w in self.query("#title-summary").results(Static):
+            w.update(plain(card.summary))
+        for w in self.query("#title-autosave").results(Static):
+            w.update(self._autosave_line())
+
     def _autosave_line(self) -> Text:
+        if not self.game.pack_ready:
+            return Text(" ")  # filled in by pack_loaded, a moment after the first frame
         latest = self.game.latest_autosave()
         if latest is None:
             return Text("No autosave yet.", style="italic")
         if latest.error is not None:
             return Text(f"'{visible(latest.name)}' cannot be loaded.", style="italic")
         return Text(visible(latest.label), style="italic")
-
-    def on_mount(self) -> None:
-        self.query_one("#new", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

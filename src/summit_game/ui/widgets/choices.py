@@ -7,6 +7,7 @@ from typing import ClassVar
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -31,6 +32,12 @@ class ChoiceList(OptionList):
         max-height: 50%;
         border: round $primary 50%;
         padding: 0 1;
+        /* Room for the scrollbar always: a choice measured without it and drawn
+           beside it took one line more than the list had, and grew a scrollbar.
+           The list never scrolls sideways; with a stable gutter Textual would
+           also add a horizontal scrollbar's line to its height. */
+        scrollbar-gutter: stable;
+        scrollbar-size-horizontal: 0;
     }
     ChoiceList:focus { border: round $primary; }
     """
@@ -51,9 +58,25 @@ class ChoiceList(OptionList):
             return self.choice_list
 
     def __init__(self, choices: list[PlayChoice], *, id: str | None = None) -> None:
-        options = [Option(self._prompt(i, c.text), id=c.id) for i, c in enumerate(choices, 1)]
-        super().__init__(*options, id=id)
+        super().__init__(*self._option_rows(choices), id=id)
         # OptionList highlights its first option; we start with none (see above).
+        self.highlighted = None
+        self.choice_ids = [c.id for c in choices]
+        self._picked = False
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # Measure the choices at the width they are drawn at, beside the room
+        # kept for the scrollbar (OptionList measures them without it).
+        gutter = self.styles.scrollbar_size_vertical
+        return super().get_content_height(container, viewport, max(1, width - gutter))
+
+    def _option_rows(self, choices: list[PlayChoice]) -> list[Option]:
+        return [Option(self._prompt(i, c.text), id=c.id) for i, c in enumerate(choices, 1)]
+
+    def set_choices(self, choices: list[PlayChoice]) -> None:
+        """Offer these choices instead (the scene screen is refilled for every scene)."""
+        self.clear_options()
+        self.add_options(self._option_rows(choices))
         self.highlighted = None
         self.choice_ids = [c.id for c in choices]
         self._picked = False
@@ -71,7 +94,8 @@ class ChoiceList(OptionList):
         """Pick choice ``number`` (1-based); False when there is no such choice."""
         if not 1 <= number <= len(self.choice_ids):
             return False
-        self.highlighted = number - 1
+        # No highlight first: the view changes at once, and drawing the
+        # highlight would cost a frame before the one that matters.
         self._made(self.choice_ids[number - 1])
         return True
 

@@ -8,8 +8,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import Static
 
 from summit_game.engine import GameState
 from summit_game.pack import Pack
@@ -22,78 +22,126 @@ FILL = "█"
 EMPTY = "░"
 
 
-class MeterGauge(Widget):
-    """One meter: its label and value, a bar, and the gap to history in words."""
+def gauge(
+    label: str,
+    low: float,
+    high: float,
+    value: float,
+    record: float,
+    width: int,
+    styles: tuple[Style, Style, Style],
+) -> Text:
+    """One meter in three lines: label and value, the bar with history marked, the gap in words.
+
+    ``styles`` are those of the bar's filled cells, its empty cells and the
+    record's mark.  The bar is three runs of cells, not one span per cell:
+    a bar of 38 one-cell spans took longer to draw than the rest of the screen.
+    """
+    width = max(4, width)
+    head = Text(visible(label), style="bold", no_wrap=True, overflow="ellipsis")
+    num = number(value)
+    head.truncate(max(1, width - len(num) - 1), overflow="ellipsis")
+    head.append(" " * max(1, width - head.cell_len - len(num)))
+    head.append(num, style="bold")
+    span = (high - low) or 1.0
+
+    def cell(v: float) -> int:
+        return max(0, min(width, round((v - low) / span * width)))
+
+    fill, mark = cell(value), min(width - 1, cell(record))
+    fill_style, empty_style, mark_style = styles
+    bar = Text(no_wrap=True)
+    bar.append(FILL * min(fill, mark), style=fill_style)
+    bar.append(EMPTY * max(0, mark - fill), style=empty_style)
+    bar.append(RECORD_MARK, style=mark_style)
+    bar.append(FILL * max(0, fill - mark - 1), style=fill_style)
+    bar.append(EMPTY * (width - max(fill, mark + 1)), style=empty_style)
+    words = Text(
+        f"{gap_words(value, record)} ({number(record)})",
+        style="italic",
+        no_wrap=True,
+        overflow="ellipsis",
+    )
+    return Text("\n").join([head, bar, words])
+
+
+class MeterBars(Widget):
+    """The legend, every meter as a gauge (see :func:`gauge`), and the divergence.
+
+    One widget draws them all: eight widgets cost eight times the layout and
+    styling for every decision, for text that changes together anyway.
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "meter-gauge--fill",
-        "meter-gauge--empty",
-        "meter-gauge--record",
+        "meter-bars--fill",
+        "meter-bars--empty",
+        "meter-bars--record",
+        "meter-bars--legend",
     }
 
     DEFAULT_CSS = """
-    MeterGauge {
-        height: 3;
+    MeterBars {
+        height: auto;
         width: 1fr;
     }
-    MeterGauge > .meter-gauge--fill { color: $primary; }
-    MeterGauge > .meter-gauge--empty { color: $foreground 30%; }
-    MeterGauge > .meter-gauge--record { color: $warning; text-style: bold; }
+    MeterBars > .meter-bars--fill { color: $primary; }
+    MeterBars > .meter-bars--empty { color: $foreground 30%; }
+    MeterBars > .meter-bars--record { color: $warning; text-style: bold; }
+    MeterBars > .meter-bars--legend { color: $text-muted; }
     """
 
-    def __init__(
-        self,
-        label: str,
-        low: float,
-        high: float,
-        value: float,
-        record: float,
-        *,
-        id: str | None = None,
-    ) -> None:
-        super().__init__(id=id)
-        self.label = label
-        self.low = low
-        self.high = high
-        self.value = value
-        self.record = record
+    def __init__(self, pack: Pack, state: GameState) -> None:
+        super().__init__()
+        self.pack = pack
+        self.state = state
+        self._set_tooltip()
 
-    def set_values(self, value: float, record: float) -> None:
-        """Show new values."""
-        self.value, self.record = value, record
+    def _set_tooltip(self) -> None:
+        helps = [
+            f"{visible(m.label)}: {visible(m.help)}"
+            for m in self.pack.scenario.meters.values()
+            if m.help
+        ]
+        self.tooltip = Text("\n".join(helps)) if helps else None
+
+    def show_state(self, pack: Pack, state: GameState) -> None:
+        """Show this state's meters."""
+        if pack is not self.pack:
+            self.pack = pack
+            self._set_tooltip()
+        self.state = state
+        # Same meters, same height: a repaint, not a new layout of the screen.
         self.refresh()
 
-    def _cell(self, value: float, width: int) -> int:
-        span = (self.high - self.low) or 1.0
-        return max(0, min(width, round((value - self.low) / span * width)))
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # Legend and a blank line, three lines and a blank per meter, the divergence.
+        return 2 + 4 * len(self.pack.scenario.meters) + 1
 
     def render(self) -> Text:
-        width = max(4, self.size.width)
-        head = Text(visible(self.label), style="bold", no_wrap=True, overflow="ellipsis")
-        num = number(self.value)
-        head.truncate(max(1, width - len(num) - 1), overflow="ellipsis")
-        head.append(" " * max(1, width - head.cell_len - len(num)))
-        head.append(num, style="bold")
-        fill = self._cell(self.value, width)
-        mark = min(width - 1, self._cell(self.record, width))
-        fill_style = self.get_component_rich_style("meter-gauge--fill", partial=True)
-        empty_style = self.get_component_rich_style("meter-gauge--empty", partial=True)
-        mark_style = self.get_component_rich_style("meter-gauge--record", partial=True)
-        bar = Text(no_wrap=True)
-        for i in range(width):
-            if i == mark:
-                bar.append(RECORD_MARK, style=mark_style)
-            elif i < fill:
-                bar.append(FILL, style=fill_style)
-            else:
-                bar.append(EMPTY, style=empty_style)
-        words = Text(
-            f"{gap_words(self.value, self.record)} ({number(self.record)})",
-            style="italic",
-            no_wrap=True,
-            overflow="ellipsis",
+        pack, state = self.pack, self.state
+        record = pack.record.at(state.date(pack))
+        styles = (
+            self.get_component_rich_style("meter-bars--fill", partial=True),
+            self.get_component_rich_style("meter-bars--empty", partial=True),
+            self.get_component_rich_style("meter-bars--record", partial=True),
         )
-        return Text("\n").join([head, bar, words])
+        legend = Text.assemble(
+            (FILL, "bold"),
+            " this run   ",
+            (RECORD_MARK, "bold"),
+            " history",
+            style=self.get_component_rich_style("meter-bars--legend"),
+        )
+        parts = [legend, Text()]
+        width = self.size.width
+        for mid, m in pack.scenario.meters.items():
+            value = state.meters.get(mid, float(m.start))
+            parts.append(
+                gauge(m.label, float(m.min), float(m.max), value, record[mid], width, styles)
+            )
+            parts.append(Text())
+        parts.append(Text(divergence_text(pack, state), style="bold"))
+        return Text("\n").join(parts)
 
 
 class MeterPanel(VerticalScroll):
@@ -106,9 +154,6 @@ class MeterPanel(VerticalScroll):
         padding: 0 1;
         border-left: vkey $foreground 30%;
     }
-    MeterPanel > .meter-legend { color: $text-muted; margin-bottom: 1; }
-    MeterPanel > MeterGauge { margin-bottom: 1; }
-    MeterPanel > .meter-divergence { text-style: bold; }
     """
 
     def __init__(self, pack: Pack, state: GameState, *, id: str | None = None) -> None:
@@ -118,23 +163,14 @@ class MeterPanel(VerticalScroll):
         self.can_focus = False
 
     def compose(self) -> ComposeResult:
-        date = self.state.date(self.pack)
-        record = self.pack.record.at(date)
-        legend = Text.assemble((FILL, "bold"), " this run   ", (RECORD_MARK, "bold"), " history")
-        yield Static(legend, classes="meter-legend")
-        for mid, m in self.pack.scenario.meters.items():
-            gauge = MeterGauge(
-                m.label,
-                float(m.min),
-                float(m.max),
-                self.state.meters[mid],
-                record[mid],
-                id=f"meter-{mid}",
-            )
-            if m.help:
-                gauge.tooltip = Text(visible(m.help))
-            yield gauge
-        yield Static(Text(divergence_text(self.pack, self.state)), classes="meter-divergence")
+        yield MeterBars(self.pack, self.state)
+
+    def show_state(self, pack: Pack, state: GameState) -> None:
+        """Show this state's meters (the play screens are refilled for every decision)."""
+        if state is self.state and pack is self.pack:
+            return
+        self.pack, self.state = pack, state
+        self.query_one(MeterBars).show_state(pack, state)
 
 
 BLOCKS = " ▁▂▃▄▅▆▇█"

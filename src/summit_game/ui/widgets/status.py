@@ -32,6 +32,12 @@ class StatusBar(Horizontal):
         yield Static(self.left, id="status-left")
         yield Static(self.right, id="status-right")
 
+    def set_texts(self, left: Text, right: Text) -> None:
+        """Show new texts (the play screens are refilled in place for every decision)."""
+        self.left, self.right = left, right
+        for static, text in zip(self.query(Static), (left, right), strict=False):
+            static.update(text)
+
 
 class TooSmall(Static):
     """Shown under what fits when the terminal is smaller than the game needs."""
