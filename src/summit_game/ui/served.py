@@ -70,20 +70,25 @@ class ServedApp(SummitApp):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one served game (the command ``summit-game serve`` starts per visitor)."""
-    from summit_game.loader import load_pack
+    from summit_game import packcache
     from summit_game.paths import cache_dir
 
     parser = argparse.ArgumentParser(prog="summit_game.ui.served")
     parser.add_argument("--content", type=Path, required=True)
     parser.add_argument("--saves-dir", type=Path, required=True)
     args = parser.parse_args(argv)
-    result = load_pack(args.content, cache_dir())
-    if result.pack is None:
-        # `serve` checked the pack before starting; it changed since.
-        for d in result.diagnostics:
-            print(d.format(), file=sys.stderr)
-        return 1
-    app = ServedApp(result.pack, args.saves_dir)
+    # Each visitor's process starts from the validated-pack cache (the first
+    # one, or the first after an edit, reads the files and fills it).
+    pack = packcache.load_cached(args.content, cache_dir())
+    if pack is None:
+        result = packcache.load(args.content, cache_dir())
+        if result.pack is None:
+            # `serve` checked the pack before starting; it changed since.
+            for d in result.diagnostics:
+                print(d.format(), file=sys.stderr)
+            return 1
+        pack = result.pack
+    app = ServedApp(pack, args.saves_dir)
     app.run()
     return app.return_code or 0
 

@@ -20,7 +20,7 @@ class StatusBar(Horizontal):
         padding: 0 1;
     }
     StatusBar > #status-left { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
-    StatusBar > #status-right { width: auto; text-style: bold; }
+    StatusBar > #status-right { width: auto; text-style: bold; margin-left: 2; }
     """
 
     def __init__(self, left: Text, right: Text) -> None:
