@@ -22,6 +22,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, Input, Static
 
 from summit_game import engine
@@ -33,8 +34,8 @@ from summit_game.ui.widgets.meters import MeterPanel
 from summit_game.ui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
-    from summit_game.engine import Decision
-    from summit_game.pack import PlayScene
+    from summit_game.engine import Decision, GameState
+    from summit_game.pack import Pack, PlayScene
 
 
 def _shown(widget: Static, content: Text | None) -> None:
@@ -95,33 +96,11 @@ class SceneScreen(ReusedScreen):
         with Horizontal(id="play-columns"):
             with Vertical(id="scene-main"):
                 with VerticalScroll(id="scene-scroll"):
-                    yield Static(id="scene-title")
-                    yield Static(id="scene-turn")
-                    yield Static(
-                        Text("Alternate history: this did not happen.", style="italic"),
-                        id="scene-alternate",
-                    )
                     yield Static(id="scene-text")
                 yield ChoiceList([], id="choices")
             with Vertical(id="after-main"):
                 with VerticalScroll(id="after-scroll"):
-                    yield Static(id="after-title")
-                    yield Static(id="after-chose")
-                    yield Static(id="after-feedback")
-                    yield Static(
-                        Text("What really happened", style="bold"),
-                        id="after-history-head",
-                        classes="section",
-                    )
-                    yield Static(id="after-history")
-                    yield Static(id="after-historical")
-                    yield Static(id="after-sources")
-                    yield Static(Text("What your choice changed", style="bold"), classes="section")
-                    yield Static(id="after-changes")
-                    yield Static(
-                        Text("Meanwhile", style="bold"), id="after-events-head", classes="section"
-                    )
-                    yield Static(id="after-events")
+                    yield Static(id="after-account")
                 # The reflection and Continue stay in view however long the account is.
                 with Vertical(id="after-bottom"):
                     yield Static(id="after-prompt")
@@ -168,13 +147,7 @@ class SceneScreen(ReusedScreen):
         scene = pack.scenes[state.scene_id]
         self.scene = self.decision = None
         self.query_one(StatusBar).set_texts(*self.status_texts())
-        _shown(self.query_one("#scene-title", Static), plain(scene.title, "bold"))
-        turn = None
-        if len(state.seats) > 1:
-            turn = Text(f"{visible(seat_name(pack, state, state.turn))}'s turn", style="italic")
-        _shown(self.query_one("#scene-turn", Static), turn)
-        self.query_one("#scene-alternate", Static).display = scene.model.counterfactual
-        _shown(self.query_one("#scene-text", Static), plain(scene.model.text))
+        self.query_one("#scene-text", Static).update(scene_text(pack, state, scene))
         self.query_one("#scene-scroll", VerticalScroll).scroll_home(animate=False)
         offered = engine.available(pack, state)
         choices = self.query_one(ChoiceList)
@@ -206,16 +179,8 @@ class SceneScreen(ReusedScreen):
             return
         pack, state = self.game.pack, self.game.state
         assert state is not None
-        choice = scene.choice(decision.choice)
         self.query_one(StatusBar).set_texts(*self.status_texts(scene, decision.seat))
-        _shown(self.query_one("#after-title", Static), plain(scene.title, "bold"))
-        chose = Text("You chose: ", style="bold")
-        chose.append_text(plain(choice.text if choice else decision.choice))
-        _shown(self.query_one("#after-chose", Static), chose)
-        feedback = choice.model.feedback if choice is not None else None
-        _shown(self.query_one("#after-feedback", Static), plain(feedback) if feedback else None)
-        self._show_history(scene, decision)
-        self._show_changes(decision)
+        self.query_one("#after-account", Static).update(account(pack, scene, decision))
         prompt = None
         if scene.model.prompt:
             prompt = Text("Reflect: ", style="bold")
@@ -232,43 +197,6 @@ class SceneScreen(ReusedScreen):
         button = self.query_one("#continue", Button)
         button.remove_class("-active")
         self.set_focus(journal if prompt is not None else button)
-
-    def _show_history(self, scene: PlayScene, decision: Decision) -> None:
-        history = scene.model.history
-        real = scene.historical_choice
-        self.query_one("#after-history-head").display = history is not None or real is not None
-        summary = plain(history.summary) if history is not None else None
-        _shown(self.query_one("#after-history", Static), summary)
-        mark = None
-        if real is not None:
-            if decision.historical:
-                mark = Text("✓ You did what the real actor did.", style="bold")
-            else:
-                mark = Text("✗ You departed from history. The real actor chose: ", style="bold")
-                mark.append_text(plain(real.text))
-        _shown(self.query_one("#after-historical", Static), mark)
-        sources = None
-        titles = self.game.pack.source_titles(history.sources) if history is not None else []
-        if titles:
-            sources = Text("Sources", style="bold")
-            for title in titles:
-                sources.append("\n  • ")
-                sources.append_text(plain(title, "italic"))
-        _shown(self.query_one("#after-sources", Static), sources)
-
-    def _show_changes(self, decision: Decision) -> None:
-        pack = self.game.pack
-        mine = [c for c in decision.changes if c.kind == "choice"]
-        events = [c for c in decision.changes if c.kind != "choice"]
-        _shown(
-            self.query_one("#after-changes", Static),
-            Text("\n".join(change_line(pack, c) for c in mine))
-            if mine
-            else Text("No meter moved.", style="italic"),
-        )
-        self.query_one("#after-events-head").display = bool(events)
-        lines = Text("\n".join(change_line(pack, c) for c in events)) if events else None
-        _shown(self.query_one("#after-events", Static), lines)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -296,3 +224,72 @@ class SceneScreen(ReusedScreen):
             scroll.scroll_page_up()
         else:
             scroll.scroll_page_down()
+
+
+#: The style of the account's headings: the theme's accent, as the scene's title.
+HEADING = "$accent bold"
+
+
+def account(pack: Pack, scene: PlayScene, decision: Decision) -> Content:
+    """What a decision did, as one block of text for one widget.
+
+    The scene's title, what was chosen and the feedback; what really happened
+    (the summary, whether the player did what the real actor did, the
+    sources); the meter changes with their causes, the player's then other
+    actors'.  One widget, not eleven: drawing the view after a choice cost
+    a widget's layout and styling per paragraph, on every decision.
+    """
+    blocks: list[Content] = [Content.styled(visible(scene.title), HEADING)]
+    choice = scene.choice(decision.choice)
+    chose = Text("You chose: ", style="bold")
+    chose.append_text(plain(choice.text if choice else decision.choice))
+    blocks.append(Content.from_rich_text(chose))
+    if choice is not None and choice.model.feedback:
+        blocks.append(Content.from_rich_text(plain(choice.model.feedback)))
+    history, real = scene.model.history, scene.historical_choice
+    if history is not None or real is not None:
+        blocks.append(Content.styled("What really happened", HEADING))
+    if history is not None:
+        blocks.append(Content.from_rich_text(plain(history.summary)))
+    if real is not None:
+        if decision.historical:
+            mark = Text("✓ You did what the real actor did.", style="bold")
+        else:
+            mark = Text("✗ You departed from history. The real actor chose: ", style="bold")
+            mark.append_text(plain(real.text))
+        blocks.append(Content.from_rich_text(mark))
+    titles = pack.source_titles(history.sources) if history is not None else []
+    if titles:
+        sources = Text("Sources", style="bold")
+        for title in titles:
+            sources.append("\n  • ")
+            sources.append_text(plain(title, "italic"))
+        blocks.append(Content.from_rich_text(sources))
+    mine = [c for c in decision.changes if c.kind == "choice"]
+    events = [c for c in decision.changes if c.kind != "choice"]
+    changed = Content.styled("What your choice changed", HEADING)
+    lines = "\n".join(change_line(pack, c) for c in mine)
+    changed += "\n" + (Content(lines) if mine else Content.styled("No meter moved.", "italic"))
+    blocks.append(changed)
+    if events:
+        meanwhile = Content.styled("Meanwhile", HEADING)
+        meanwhile += "\n" + Content("\n".join(change_line(pack, c) for c in events))
+        blocks.append(meanwhile)
+    return Content("\n\n").join(blocks)
+
+
+#: The style of the notes under a scene's title (whose turn; an alternate history).
+NOTE = "$warning italic"
+
+
+def scene_text(pack: Pack, state: GameState, scene: PlayScene) -> Content:
+    """The scene's title, whose turn (in hot-seat play), the alternate-history
+    warning, and its text, as one block for one widget (see :func:`account`)."""
+    head = [Content.styled(visible(scene.title), HEADING)]
+    if len(state.seats) > 1:
+        head.append(Content.styled(f"{visible(seat_name(pack, state, state.turn))}'s turn", NOTE))
+    if scene.model.counterfactual:
+        head.append(Content.styled("Alternate history: this did not happen.", NOTE))
+    return Content("\n\n").join(
+        [Content("\n").join(head), Content.from_rich_text(plain(scene.model.text))]
+    )

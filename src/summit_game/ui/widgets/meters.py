@@ -105,13 +105,23 @@ class MeterBars(Widget):
         self.tooltip = Text("\n".join(helps)) if helps else None
 
     def show_state(self, pack: Pack, state: GameState) -> None:
-        """Show this state's meters."""
+        """Show this state's meters (nothing to redraw when they read the same)."""
         if pack is not self.pack:
             self.pack = pack
             self._set_tooltip()
+        elif self._shows(state) == self._shows(self.state):
+            # The next scene after a decision shows the meters the view of
+            # that decision showed (a journal answer makes a new state, with
+            # the same meters): a repaint would draw the same 27 lines again.
+            self.state = state
+            return
         self.state = state
         # Same meters, same height: a repaint, not a new layout of the screen.
         self.refresh()
+
+    def _shows(self, state: GameState) -> tuple[object, ...]:
+        """What the panel draws from a state: the meters, and the date of the record."""
+        return (tuple(state.meters.items()), state.date(self.pack))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         # Legend and a blank line, three lines and a blank per meter, the divergence.
