@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.table import Table
-from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from summit_game.pack import PlayChoice
 from summit_game.text import visible
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+
+    from summit_game.pack import PlayChoice
 
 
 class ChoiceList(OptionList):
@@ -82,13 +88,9 @@ class ChoiceList(OptionList):
         self._picked = False
 
     @staticmethod
-    def _prompt(number: int, text: str) -> Table:
+    def _prompt(number: int, text: str) -> NumberedText:
         """``1.`` then the choice's text, wrapped with a hanging indent."""
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(ratio=1)
-        grid.add_row(Text(f"{number}.", style="bold"), Text(visible(text)))
-        return grid
+        return NumberedText(number, visible(text))
 
     def pick(self, number: int) -> bool:
         """Pick choice ``number`` (1-based); False when there is no such choice."""
@@ -110,3 +112,40 @@ class ChoiceList(OptionList):
         event.stop()
         if event.option.id is not None:
             self._made(event.option.id)
+
+
+class NumberedText(Visual):
+    """A choice as ``1.`` and its text, continuation lines indented under the text.
+
+    Drawn by Textual directly: the rich ``Table`` this replaces was measured
+    and drawn through Rich's console on every scene, the dearest widget of
+    the scene screen.  The wrapped lines are kept for the last width asked.
+    """
+
+    def __init__(self, number: int, text: str) -> None:
+        self.label = Content.styled(f"{number}.", "bold")
+        self.text = Content(text)
+        self.indent = self.label.cell_length + 1
+        self._wrapped: tuple[int, list[Content]] | None = None
+
+    def _lines(self, width: int) -> list[Content]:
+        if self._wrapped is None or self._wrapped[0] != width:
+            lines = self.text.wrap(max(1, width - self.indent)) or [Content("")]
+            pad = " " * self.indent
+            first = self.label + " " + lines[0]
+            self._wrapped = (width, [first, *(pad + line for line in lines[1:])])
+        return self._wrapped[1]
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        lines = self._lines(width)
+        if height is not None:
+            lines = lines[:height]
+        return [Strip(line.render_segments(style), line.cell_length) for line in lines]
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.indent + self.text.cell_length
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self._lines(width))
