@@ -254,3 +254,29 @@ async def test_key_mashing_and_resizing_during_transitions_lose_nothing(
         assert state is not None and len(state.decisions) >= 2
     saved = read_save(next(saves.glob("*autosave.json"))).state
     assert [d.choice for d in saved.decisions] == [d.choice for d in state.decisions]
+
+
+async def test_ctrl_r_with_a_new_meter_rebuilds_the_scene_screen(tmp_path: Path) -> None:
+    """The scene screen is kept for the whole session; a reload that adds a meter
+    builds it anew, so the new meter shows beside the scene and after the next choice."""
+    root = tmp_path / "pack"
+    shutil.copytree(MINI, root)
+    pack = load_pack(root).pack
+    assert pack is not None
+    scenario = root / "scenario.yaml"
+    text = scenario.read_text(encoding="utf-8")
+    app = SummitApp(pack, tmp_path / "saves", seats=["us"], seed=0, source=root)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        first = app.screen
+        assert "Hope" not in flat(app)
+        scenario.write_text(
+            text.replace("meters:\n", "meters:\n  hope:\n    label: Hope\n    start: 70\n", 1),
+            "utf-8",
+        )
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert screen_name(app) == "SceneScreen" and app.screen is not first
+        assert "Hope 70" in flat(app)
+        await pilot.press("1")
+        assert "You chose: Accept the meeting" in flat(app) and "Hope 70" in flat(app)

@@ -141,12 +141,12 @@ class SummitApp(App[int]):
         """Hot-seat: the seat whose player holds the keyboard now."""
         self.briefed: set[str] = set()
         """Seats whose brief has been shown in this session."""
-        self._play_screens: dict[str, Screen[None]] = {}
+        self._scene: SceneScreen | None = None
         """The scene screen, built once and refilled for every decision (and hot-seat turn)."""
         self._settled = False
         """Whether the session's long-lived objects have been frozen (:meth:`_settle_heap`)."""
         self._retired: list[Screen[None]] = []
-        """Play screens of a pack that was reloaded, uninstalled once off the stack."""
+        """Scene screens of a pack that was reloaded, uninstalled once off the stack."""
         self.register_theme(HIGH_CONTRAST)
         self.theme = DEFAULT_THEME
 
@@ -248,13 +248,13 @@ class SummitApp(App[int]):
         elif self.screen is not screen:
             self.switch_screen(screen)
         self._let_go()
-        if screen in self._play_screens.values():
+        if screen is self._scene:
             return
         # Textual's per-widget style cache (an lru_cache keyed by instance) keeps
         # up to 1,024 retired widgets alive; every new screen retires the old
         # one's widgets, so the heap grows and each full garbage collection
         # stalls a key press (textual issue #6665).  Dropping it when a screen
-        # is replaced costs one redraw of cached colours.  The play screens are
+        # is replaced costs one redraw of cached colours.  The scene screen is
         # reused, so the loop of decisions retires nothing.
         StylesCache.get_inner_outer.cache_clear()
 
@@ -299,21 +299,17 @@ class SummitApp(App[int]):
         draw()
 
     def _scene_screen(self) -> SceneScreen:
-        """The session's scene screen, built the first time it is needed."""
+        """The session's scene screen, built the first time it is needed.
+
+        It is installed, so that Textual keeps it (widgets and all) while
+        another screen is shown: a hand-over, a brief, an overlay.
+        """
         from summit_game.ui.screens.scene import SceneScreen
 
-        screen = self._play_screens.get("scene")
-        if isinstance(screen, SceneScreen):
-            return screen
-        screen = SceneScreen()
-        self._install_play_screen("scene", screen)
-        return screen
-
-    def _install_play_screen(self, name: str, screen: Screen[None]) -> Screen[None]:
-        """Keep ``screen`` for the session: installed screens survive being switched away."""
-        self.install_screen(screen, f"play-{name}-{id(screen)}")
-        self._play_screens[name] = screen
-        return screen
+        if self._scene is None:
+            self._scene = SceneScreen()
+            self.install_screen(self._scene, f"scene-{id(self._scene)}")
+        return self._scene
 
     def _settle_heap(self) -> None:
         """Collect garbage now, while the player reads what was just drawn.
@@ -331,14 +327,15 @@ class SummitApp(App[int]):
             gc.freeze()
             self._settled = True
 
-    def _drop_play_screens(self) -> None:
-        """Build the play screens anew (a reloaded pack may have other meters).
+    def _drop_scene_screen(self) -> None:
+        """Build the scene screen anew (a reloaded pack may have other meters).
 
         A screen still on the stack cannot be uninstalled yet; :meth:`show`
         lets it go once another screen has replaced it.
         """
-        self._retired.extend(self._play_screens.values())
-        self._play_screens.clear()
+        if self._scene is not None:
+            self._retired.append(self._scene)
+            self._scene = None
         self._let_go()
 
     def _let_go(self) -> None:
@@ -673,7 +670,7 @@ class SummitApp(App[int]):
             )
             return
         self.pack = outcome.pack
-        self._drop_play_screens()
+        self._drop_scene_screen()
         self.notify(outcome.message, markup=False)
         if outcome.state is not None:
             self.state = outcome.state
