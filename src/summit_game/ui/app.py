@@ -263,7 +263,7 @@ class SummitApp(App[int]):
         screen = self._scene_screen()
         screen.show_scene()
         self.show(screen)
-        self.call_later(self._draw_now, screen)
+        self._draw_now(screen)
         self.call_after_refresh(self._settle_heap)
 
     def show_decision(self, scene: PlayScene, decision: Decision) -> None:
@@ -271,7 +271,7 @@ class SummitApp(App[int]):
         screen = self._scene_screen()
         screen.show_decision(scene, decision)
         self.show(screen)
-        self.call_later(self._draw_now, screen)
+        self._draw_now(screen)
         self.call_after_refresh(self._settle_heap)
 
     @staticmethod
@@ -284,13 +284,15 @@ class SummitApp(App[int]):
         (10-40 ms of drawing, some of it stale), and the full layout came a
         slot later.  A decision is worth one frame of its own: every container
         is told to arrange its children afresh (a few dozen widgets: well
-        under a millisecond), and the screen is laid out and drawn at once.
+        under a millisecond), and the screen is laid out and drawn at once,
+        before the focus and key-bar messages of the refill are handled (their
+        restyling shows a frame later, a few milliseconds on).
         These are Textual internals, so a version without them simply waits
         for its slot as before.
         """
         draw = getattr(screen, "_on_timer_update", None)
-        if not screen.is_current or draw is None:
-            return
+        if not screen.is_current or not screen.is_mounted or draw is None:
+            return  # a screen shown for the first time is drawn as it mounts
         for widget in screen.walk_children(Widget):
             forget = getattr(widget, "_clear_arrangement_cache", None)
             if forget is not None:
