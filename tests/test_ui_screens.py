@@ -280,3 +280,26 @@ async def test_ctrl_r_with_a_new_meter_rebuilds_the_scene_screen(tmp_path: Path)
         assert "Hope 70" in flat(app)
         await pilot.press("1")
         assert "You chose: Accept the meeting" in flat(app) and "Hope 70" in flat(app)
+
+
+async def test_the_key_bar_shows_the_keys_that_work_here_and_a_click_presses_one(
+    mini: Pack, tmp_path: Path
+) -> None:
+    """The bottom line lists this screen's keys (the choices' Enter while choosing, not
+    the view after a choice's); clicking a key does what pressing it does."""
+    from summit_game.ui.widgets.keybar import KeyBar
+
+    app = make_app(mini, tmp_path / "saves", seats=["us"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        bar = app.screen.query_one(KeyBar)
+        line = text_in(app, "KeyBar")
+        assert "⏎ Choose" in line and "t Timeline" in line and "? Help" in line
+        assert "Continue" not in line
+        start, _end, _key, enabled = next(s for s in bar._spans if s[2] == "t")
+        assert enabled
+        await pilot.click(KeyBar, offset=(start + 1, 0))
+        assert screen_name(app) == "TimelineScreen"
+        await pilot.press("escape")
+        await pilot.press("2")  # the view after a choice: the choices' keys are gone
+        assert "Choose" not in text_in(app, "KeyBar")
