@@ -35,7 +35,7 @@ from common import BENCH, PYTHON, SHIPPED, SUMMIT, child_env, figure, in_termina
 
 
 def run(smoke: bool) -> dict[str, Any]:
-    reps, cold_reps = (1, 0) if smoke else (9, 3)
+    reps, cold_reps = (1, 0) if smoke else (15, 3)
     ready = "No autosave yet."
     title = yaml.safe_load((SHIPPED / "scenario.yaml").read_text(encoding="utf-8"))["title"]
     tmp = Path(tempfile.mkdtemp(prefix="summit-bench-startup-"))
