@@ -303,3 +303,18 @@ async def test_the_key_bar_shows_the_keys_that_work_here_and_a_click_presses_one
         await pilot.press("escape")
         await pilot.press("2")  # the view after a choice: the choices' keys are gone
         assert "Choose" not in text_in(app, "KeyBar")
+
+
+async def test_the_title_menu_answers_enter_arrows_and_clicks(mini: Pack, tmp_path: Path) -> None:
+    """New game has the focus; Enter chooses it; ↓ moves to Continue; a click on Help opens it."""
+    app = make_app(mini, tmp_path / "saves")
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.screen.focused is not None and app.screen.focused.id == "new"
+        await pilot.press("down")
+        assert app.screen.focused is not None and app.screen.focused.id == "continue"
+        await pilot.click("#help")
+        assert screen_name(app) == "HelpScreen"
+        await pilot.press("escape")
+        app.screen.query_one("#new").focus()
+        await pilot.press("enter")
+        assert screen_name(app) == "SeatScreen"

@@ -14,11 +14,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical, VerticalScroll
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 from summit_game.text import visible
 from summit_game.ui.present import plain
 from summit_game.ui.screens.base import SummitScreen
+from summit_game.ui.widgets.menu import MenuItem
 
 
 class TitleScreen(SummitScreen):
@@ -45,13 +46,13 @@ class TitleScreen(SummitScreen):
             with Center():
                 yield Static(plain(card.summary), id="title-summary")
             with Center(), Vertical(id="title-menu"):
-                yield Button("New game  (n)", id="new", variant="primary", compact=True)
-                yield Button("Continue  (c)", id="continue", compact=True)
+                yield MenuItem("New game  (n)", id="new", primary=True)
+                yield MenuItem("Continue  (c)", id="continue")
                 yield Static(self._autosave_line(), id="title-autosave")
-                yield Button("Load  (l)", id="load", compact=True)
-                yield Button("Hot-seat  (h)", id="hotseat", compact=True)
-                yield Button("Help  (?)", id="help", compact=True)
-                yield Button("Quit  (q)", id="quit", compact=True)
+                yield MenuItem("Load  (l)", id="load")
+                yield MenuItem("Hot-seat  (h)", id="hotseat")
+                yield MenuItem("Help  (?)", id="help")
+                yield MenuItem("Quit  (q)", id="quit")
 
     def pack_loaded(self) -> None:
         """The deferred load is done: the autosave line, and the title if the pack changed."""
@@ -74,7 +75,7 @@ class TitleScreen(SummitScreen):
             return Text(f"'{visible(latest.name)}' cannot be loaded.", style="italic")
         return Text(visible(latest.label), style="italic")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    def on_menu_item_pressed(self, event: MenuItem.Pressed) -> None:
         event.stop()
         actions = {
             "new": self.action_new,
@@ -83,10 +84,10 @@ class TitleScreen(SummitScreen):
             "hotseat": self.action_hotseat,
             "help": self.game.action_help,
         }
-        if event.button.id == "quit":
+        if event.item.id == "quit":
             self.game.exit(0)
-        elif event.button.id in actions:
-            actions[event.button.id]()
+        elif event.item.id in actions:
+            actions[event.item.id]()
 
     def action_new(self) -> None:
         """Choose a seat for a new game."""
