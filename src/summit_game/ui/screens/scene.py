@@ -38,34 +38,7 @@ if TYPE_CHECKING:
     from summit_game.pack import Pack, PlayScene
 
 
-def _shown(widget: Static, content: Text | None) -> None:
-    """Show ``content`` in ``widget``, or hide the widget when there is none."""
-    if content is None:
-        widget.display = False
-    else:
-        widget.update(content)
-        widget.display = True
-
-
-class ReusedScreen(PlayScreen):
-    """A screen shown again and again: restyled on return only when the look changed.
-
-    Textual restyles every widget of a screen it returns to (5-6 ms here), in
-    case the theme or the terminal's size changed while it was away.  When
-    neither did, the styles it would compute are the ones the screen has.
-    """
-
-    _left_as: tuple[str, object] | None = None
-
-    def on_screen_suspend(self) -> None:
-        self._left_as = (self.app.theme, self.app.size)
-
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
-        if self._left_as == (self.app.theme, self.app.size):
-            event.refresh_styles = False
-
-
-class SceneScreen(ReusedScreen):
+class SceneScreen(PlayScreen):
     """The scene (date, place, title, text, numbered choices) or what the decision did.
 
     ``view`` says which: ``"scene"`` (choose with 1-9, or arrows and Enter)
@@ -88,6 +61,8 @@ class SceneScreen(ReusedScreen):
         self.decision: Decision | None = None
         self._built = False
         """Whether the widgets exist to be filled (they do from on_mount on)."""
+        self._left_as: tuple[str, object] | None = None
+        """The theme and terminal size when another screen last covered this one."""
 
     def body(self) -> ComposeResult:
         pack, state = self.game.pack, self.game.state
@@ -111,6 +86,17 @@ class SceneScreen(ReusedScreen):
                     )
                     yield Button("Continue (Enter)", id="continue", variant="primary", compact=True)
             yield MeterPanel(pack, state, id="meters")
+
+    def on_screen_suspend(self) -> None:
+        self._left_as = (self.app.theme, self.app.size)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual restyles every widget of a screen it returns to (5-6 ms here),
+        # in case the theme or the terminal's size changed while it was away
+        # (behind a hand-over, a brief or an overlay).  When neither did, the
+        # styles it would compute are the ones the screen has.
+        if self._left_as == (self.app.theme, self.app.size):
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         self._built = True
@@ -185,7 +171,10 @@ class SceneScreen(ReusedScreen):
         if scene.model.prompt:
             prompt = Text("Reflect: ", style="bold")
             prompt.append_text(plain(scene.model.prompt))
-        _shown(self.query_one("#after-prompt", Static), prompt)
+        shown = self.query_one("#after-prompt", Static)
+        shown.display = prompt is not None
+        if prompt is not None:
+            shown.update(prompt)
         journal = self.query_one("#journal", Input)
         journal.value = ""
         journal.display = prompt is not None

@@ -177,8 +177,6 @@ class MeterPanel(VerticalScroll):
 
     def show_state(self, pack: Pack, state: GameState) -> None:
         """Show this state's meters (the play screens are refilled for every decision)."""
-        if state is self.state and pack is self.pack:
-            return
         self.pack, self.state = pack, state
         self.query_one(MeterBars).show_state(pack, state)
 
