@@ -34,7 +34,7 @@ def full_run(pack: Any) -> Any:
     state = engine.new_game(pack, list(pack.scenario.roles), seed=7)
     while not engine.is_over(pack, state):
         choice = rng.choice(engine.available(pack, state))
-        prompt = pack.scenes[state.scene_id].model.prompt
+        prompt = pack.scenes[state.scene_id].prompt
         state, _ = engine.step(pack, state, choice.id)
         if prompt:
             state = engine.record_journal(state, "Because trust is built in small steps. " * 3)

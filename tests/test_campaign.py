@@ -70,7 +70,7 @@ def test_the_historical_path_reaches_the_historical_ending_close_to_the_record(
 ) -> None:
     pack = shipped()
     state, decisions = historical_path(seat)
-    end = pack.scenes[state.scene_id].model.ending
+    end = pack.scenes[state.scene_id].ending
     assert end is not None and end.historical, f"ended at {state.scene_id}"
     worst = max(d.divergence for d in decisions)
     assert worst <= HISTORICAL_BOUND, [
@@ -82,13 +82,12 @@ def test_the_historical_path_reaches_the_historical_ending_close_to_the_record(
 def test_historical_scenes_have_history_and_one_historical_choice(seat: str) -> None:
     pack = shipped()
     for scene in seat_scenes(seat):
-        m = scene.model
-        if m.counterfactual or scene.is_ending:
+        if scene.counterfactual or scene.is_ending:
             continue
-        assert m.history is not None and m.history.sources, scene.id
+        assert scene.history is not None and scene.history.sources, scene.id
         assert sum(c.historical for c in scene.choices) == 1, scene.id
         assert len(scene.choices) >= 2, scene.id
-        for sid in m.history.sources:
+        for sid in scene.history.sources:
             assert sid in pack.scenario.sources
 
 
@@ -96,7 +95,7 @@ def test_historical_scenes_have_history_and_one_historical_choice(seat: str) -> 
 def test_five_endings_with_exactly_one_historical(seat: str) -> None:
     endings = [s for s in seat_scenes(seat) if s.is_ending]
     assert len(endings) >= 5
-    assert sum(bool(s.model.ending and s.model.ending.historical) for s in endings) == 1
+    assert sum(bool(s.ending and s.ending.historical) for s in endings) == 1
 
 
 def _depth(pack: Pack, start: str, seen: frozenset[str]) -> int:
@@ -104,7 +103,7 @@ def _depth(pack: Pack, start: str, seen: frozenset[str]) -> int:
     best = 0
     for c in scene.choices:
         for _, t in c.next:
-            if t not in seen and pack.scenes[t].model.counterfactual:
+            if t not in seen and pack.scenes[t].counterfactual:
                 best = max(best, _depth(pack, t, seen | {t}))
     return 1 + best
 
@@ -114,11 +113,11 @@ def test_three_alternate_histories_at_least_four_scenes_deep(seat: str) -> None:
     pack = shipped()
     entries = Counter()
     for scene in seat_scenes(seat):
-        if scene.model.counterfactual:
+        if scene.counterfactual:
             continue
         for c in scene.choices:
             for _, t in c.next:
-                if pack.scenes[t].model.counterfactual:
+                if pack.scenes[t].counterfactual:
                     entries[t] = max(entries[t], _depth(pack, t, frozenset({t})))
     deep = {t: d for t, d in entries.items() if d >= 4}
     assert len(deep) >= 3, f"branches and their depths: {dict(entries)}"
@@ -129,11 +128,10 @@ def test_scene_dates_match_the_sources_they_portray() -> None:
     pack = shipped()
     bad = []
     for scene in pack.scenes.values():
-        m = scene.model
-        if m.counterfactual or scene.is_ending or m.history is None:
+        if scene.counterfactual or scene.is_ending or scene.history is None:
             continue
         dates = []
-        for sid in m.history.sources:
+        for sid in scene.history.sources:
             raw = pack.scenario.sources[sid].date
             text = str(raw) if raw is not None else ""
             if len(text) == 7:
@@ -151,8 +149,8 @@ def test_every_claim_cites_a_source_in_the_bibliography() -> None:
     pack = shipped()
     cited = set()
     for scene in pack.scenes.values():
-        if scene.model.history:
-            cited.update(scene.model.history.sources)
+        if scene.history:
+            cited.update(scene.history.sources)
         for ev in scene.events:
             cited.update(ev.sources)
     assert cited <= set(pack.scenario.sources)
@@ -162,8 +160,8 @@ def test_every_claim_cites_a_source_in_the_bibliography() -> None:
 def test_never_repeats_the_misattributed_ferocious_robber_quote() -> None:
     pack = shipped()
     for scene in pack.scenes.values():
-        texts = [scene.model.text, scene.model.history.summary if scene.model.history else ""]
-        texts += [c.text + (c.model.feedback or "") for c in scene.choices]
+        texts = [scene.text, scene.history.summary if scene.history else ""]
+        texts += [c.text + (c.feedback or "") for c in scene.choices]
         for t in texts:
             if "ferocious robber" in t.lower():
                 assert "kcna" in t.lower() or "commentary" in t.lower(), scene.id

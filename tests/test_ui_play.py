@@ -235,7 +235,7 @@ async def test_the_refilled_screens_show_each_decision_afresh(tmp_path: Path) ->
             chose = " ".join(offered[-1].text.split())[:30]
             assert f"You chose: {chose}" in text_in(app, "#after-scroll")
             journal = app.screen.query_one("#journal", Input)
-            if scene.model.prompt:
+            if scene.prompt:
                 prompts += 1
                 assert app.screen.focused is journal and journal.value == ""
                 await pilot.press(*"answer", str(n))

@@ -205,7 +205,7 @@ async def test_ctrl_r_reloads_an_edited_pack_and_survives_a_broken_edit(tmp_path
         us.write_text(original.replace("    role: us\n", "    role: [us\n", 1), "utf-8")
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert app.pack.scenes["us-one"].model.text == "Kim offers a summit."
+        assert app.pack.scenes["us-one"].text == "Kim offers a summit."
         assert any("SG007" in str(n.message) for n in app._notifications)
         await pilot.press("1")
         assert app.state is not None and len(app.state.decisions) == 1

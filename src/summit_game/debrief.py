@@ -98,7 +98,7 @@ def build_debrief(pack: Pack, state: GameState) -> Debrief:
             continue
         chosen = scene.choice(d.choice)
         hist = scene.historical_choice
-        history = scene.model.history
+        history = scene.history
         # Text is made visible here, once, so no front end can forget it.
         rows.append(
             DecisionRow(
@@ -111,7 +111,7 @@ def build_debrief(pack: Pack, state: GameState) -> Debrief:
                 visible(hist.text) if hist else None,
                 visible(history.summary) if history else None,
                 pack.source_titles(history.sources) if history else [],
-                visible(scene.model.prompt) if scene.model.prompt else None,
+                visible(scene.prompt) if scene.prompt else None,
                 visible(d.journal) if d.journal is not None else None,
                 d.divergence,
             )
@@ -125,8 +125,8 @@ def build_debrief(pack: Pack, state: GameState) -> Debrief:
     endings = {}
     for seat in state.seats:
         scene = pack.scenes[state.positions[seat]]
-        if scene.model.ending is not None:
-            endings[seat] = (scene.model.ending.title, scene.model.ending.summary)
+        if scene.ending is not None:
+            endings[seat] = (scene.ending.title, scene.ending.summary)
     return Debrief(
         rows,
         meters,

@@ -1177,7 +1177,7 @@ def _endings(
     order = {sid: i for i, sid in enumerate(pack.scenes)}
     for sid in sorted(ends, key=lambda s: (-len(ends[s]), order[s])):
         scene = pack.scenes[sid]
-        ending = scene.model.ending
+        ending = scene.ending
         trusts = ends[sid]
         out.append(
             EndingShare(

@@ -110,10 +110,10 @@ def debrief_markdown(pack: Pack, state: GameState, saved_at: dt.datetime | None 
 def _sources(pack: Pack, number_: int, state: GameState) -> list[str]:
     d = state.decisions[number_ - 1]
     scene = pack.scenes.get(d.scene)
-    if scene is None or scene.model.history is None:
+    if scene is None or scene.history is None:
         return []
     out = []
-    for sid in scene.model.history.sources:
+    for sid in scene.history.sources:
         src = pack.scenario.sources.get(sid)
         if src is None:
             continue
@@ -247,7 +247,7 @@ def debrief_html(pack: Pack, state: GameState, saved_at: dt.datetime | None = No
     for row in report.decisions:
         d = state.decisions[row.number - 1]
         scene = pack.scenes.get(d.scene)
-        ids = scene.model.history.sources if scene and scene.model.history else []
+        ids = scene.history.sources if scene and scene.history else []
         srcs = [pack.scenario.sources[s] for s in ids if s in pack.scenario.sources]
         sources[row.number] = [
             {

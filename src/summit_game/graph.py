@@ -38,7 +38,7 @@ def marks(pack: Pack) -> dict[str, SceneMarks]:
     return {
         sid: SceneMarks(
             ending=s.is_ending,
-            counterfactual=s.model.counterfactual,
+            counterfactual=s.counterfactual,
             unreachable=sid not in reach,
             dead_end=not s.is_ending and not edges[sid],
         )

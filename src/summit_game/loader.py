@@ -25,6 +25,16 @@ from pydantic import BaseModel, ValidationError
 from summit_game.conditions import Condition, Names, UnknownNameError, compile_condition
 from summit_game.diagnostics import Diagnostic, make, sort_key
 from summit_game.errors import ConditionError, ContentError
+from summit_game.forms import (
+    PlayCheckpoint,
+    PlayEnding,
+    PlayHistory,
+    PlayMeter,
+    PlayRole,
+    PlayScenario,
+    PlaySource,
+    PlayTerm,
+)
 from summit_game.model import GlossaryEntry, Scenario, Scene, ScenesFile
 from summit_game.pack import Effects, Pack, PlayChoice, PlayEvent, PlayScene
 from summit_game.record import Record
@@ -759,12 +769,13 @@ class _Loader:
             return None
         self.check_graph(sc, play, scenes)
         locations = {sid: (v[2], v[3]) for sid, v in scenes.items()}
+        scenario = scenario_form(sc)
         return Pack(
             self.root,
-            sc,
+            scenario,
             play,
-            glossary,
-            Record(sc),
+            {term: term_form(e) for term, e in glossary.items()},
+            Record(scenario),
             self.digest.hexdigest(),
             locations,
             tuple(d for d in self.diags if not d.is_error),
@@ -969,7 +980,7 @@ class _Loader:
                     frozenset(ch.set),
                     ch.historical,
                     tuple(nxt),
-                    ch,
+                    ch.feedback,
                 )
             )
         if historical > 1:
@@ -980,16 +991,7 @@ class _Loader:
                 f"scene {scene.id!r} marks {historical} choices as historical",
                 "mark only what the real actor did",
             )
-        return PlayScene(
-            scene.id,
-            scene.role,
-            scene.date,
-            scene.title,
-            tuple(choices),
-            tuple(events),
-            scene.ending is not None,
-            scene,
-        )
+        return scene_form(scene, tuple(choices), tuple(events))
 
     # -------------------------------------------------------------- graph
 
@@ -1073,3 +1075,60 @@ def _component(start: str, edges: dict[str, list[str]], allowed: set[str]) -> se
                 seen.add(t)
                 stack.append(t)
     return seen
+
+
+# ----------------------------------------------------------------------------- play forms
+
+
+def scenario_form(sc: Scenario) -> PlayScenario:
+    """The validated scenario as the game plays it (``forms.py``: no pydantic)."""
+    return PlayScenario(
+        id=sc.id,
+        title=sc.title,
+        summary=sc.summary,
+        version=sc.version,
+        start=sc.start,
+        end=sc.end,
+        roles={
+            rid: PlayRole(
+                r.name, r.brief, r.start, tuple(r.goals), tuple(r.red_lines), r.answers_to
+            )
+            for rid, r in sc.roles.items()
+        },
+        meters={
+            mid: PlayMeter(m.label, m.start, m.help, m.min, m.max) for mid, m in sc.meters.items()
+        },
+        record=tuple(
+            PlayCheckpoint(cp.date, dict(cp.values), cp.note, tuple(cp.sources)) for cp in sc.record
+        ),
+        sources={
+            sid: PlaySource(src.title, src.publisher, src.date, src.url)
+            for sid, src in sc.sources.items()
+        },
+    )
+
+
+def term_form(entry: GlossaryEntry) -> PlayTerm:
+    """A validated glossary entry as the game shows it."""
+    return PlayTerm(entry.definition, tuple(entry.sources), tuple(entry.aliases))
+
+
+def scene_form(
+    scene: Scene, choices: tuple[PlayChoice, ...], events: tuple[PlayEvent, ...]
+) -> PlayScene:
+    """A validated scene, with its compiled choices and events, as the engine plays it."""
+    h, e = scene.history, scene.ending
+    return PlayScene(
+        scene.id,
+        scene.role,
+        scene.date,
+        scene.title,
+        choices,
+        events,
+        scene.text,
+        scene.place,
+        None if h is None else PlayHistory(h.summary, tuple(h.sources)),
+        scene.counterfactual,
+        scene.prompt,
+        None if e is None else PlayEnding(e.title, e.summary, e.historical),
+    )

@@ -1,7 +1,9 @@
 """A loaded pack, ready to play: scenes indexed, conditions compiled.
 
 The content models (``model.py``) are the file format; this module holds
-the form the engine runs on.  Everything the engine needs at each step is
+the form the engine runs on, built from plain dataclasses only (see
+``forms.py``): a pack rebuilt from the validated-pack cache plays without
+pydantic.  Everything the engine needs at each step is
 computed here once (compiled conditions, effect tuples, the record), so a
 step is a handful of dictionary look-ups and an explorer can run hundreds of
 thousands of them a second.
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from summit_game.conditions import Condition
 from summit_game.diagnostics import Diagnostic
-from summit_game.model import Choice, GlossaryEntry, Scenario, Scene
+from summit_game.forms import PlayEnding, PlayHistory, PlayScenario, PlayTerm
 from summit_game.record import Record
 
 Effects = tuple[tuple[str, float], ...]
@@ -43,12 +45,13 @@ class PlayChoice:
     sets: frozenset[str]
     historical: bool
     next: tuple[tuple[Condition | None, str], ...]
-    model: Choice
+    feedback: str | None = None
+    """Shown after the choice is taken."""
 
 
 @dataclass(frozen=True, slots=True)
 class PlayScene:
-    """A scene as the engine sees it."""
+    """A scene as the engine sees it, with the texts the game shows (see ``model.Scene``)."""
 
     id: str
     role: str
@@ -56,8 +59,17 @@ class PlayScene:
     title: str
     choices: tuple[PlayChoice, ...]
     events: tuple[PlayEvent, ...]
-    is_ending: bool
-    model: Scene
+    text: str
+    place: str | None = None
+    history: PlayHistory | None = None
+    counterfactual: bool = False
+    prompt: str | None = None
+    ending: PlayEnding | None = None
+    is_ending: bool = field(init=False)
+    """True for an ending: a field, not a property, since the explorer asks it millions of times."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "is_ending", self.ending is not None)
 
     def choice(self, choice_id: str) -> PlayChoice | None:
         """The choice with this id, or None."""
@@ -80,9 +92,9 @@ class Pack:
     """A whole pack, loaded and checked."""
 
     root: Path
-    scenario: Scenario
+    scenario: PlayScenario
     scenes: dict[str, PlayScene]
-    glossary: dict[str, GlossaryEntry]
+    glossary: dict[str, PlayTerm]
     record: Record
     digest: str
     """SHA-256 of every file read, so saves can tell an edited pack."""

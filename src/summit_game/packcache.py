@@ -7,8 +7,9 @@ validated pack is written to the cache folder (``$SUMMIT_CACHE``) as JSON,
 under a *key*: a SHA-256 over every file of the pack folder (its path and
 bytes), the folder as given, this program's version, the content format and
 the source files of the code that reads a pack.  The next start computes the
-key again (a few milliseconds) and, when it matches, rebuilds the pack from
-the JSON with ``model_construct``: no YAML, no pydantic validation, no checks.
+key again (a few milliseconds) and, when it matches, rebuilds the pack's
+play forms (plain dataclasses: ``forms.py``, ``pack.py``) from the JSON: no
+YAML, no pydantic, no checks.
 
 The file's first line is a small *title card* (the key, the pack's title and
 summary), so ``play`` can draw the title screen before the pack is rebuilt.
@@ -20,13 +21,15 @@ differs) is ignored, and the pack is loaded in full; nothing here raises for
 a bad cache file.  Files are written whole to a temporary name and moved into
 place with ``os.replace``, so a reader never sees half of one.
 
-This module imports neither pydantic nor the loader at module level: reading
-the title card must stay cheap.
+This module imports neither pydantic nor the loader at module level, and a
+rebuild never imports them: reading the title card must stay cheap, and a
+play session started from the cache never pays for pydantic.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -41,12 +44,12 @@ from summit_game import __version__
 
 if TYPE_CHECKING:
     from summit_game.conditions import Condition, Names
+    from summit_game.forms import PlayScenario
     from summit_game.loader import LoadResult
-    from summit_game.model import Checkpoint, Choice, Scenario, Scene, Source
     from summit_game.pack import Pack, PlayScene
 
 #: The layout of a cache file; bump it when the JSON below changes shape.
-LAYOUT = 1
+LAYOUT = 2
 #: The content-format version of the packs this program reads (``format: 1``).
 CONTENT_FORMAT = 1
 KIND = "summit-pack-cache"
@@ -64,6 +67,7 @@ _CODE = (
     "packcache.py",
     "loader.py",
     "model.py",
+    "forms.py",
     "pack.py",
     "conditions.py",
     "record.py",
@@ -249,8 +253,8 @@ def store(root: Path, cache: Path, pack: Pack, key: str) -> None:
     """Write ``pack`` to the cache under ``key``; a failure to write is ignored."""
     target = _cache_file(cache, root)
     lines = [
-        _dumps(_scenario_out(pack.scenario)),
-        _dumps({t: _fields(e) for t, e in pack.glossary.items()}),
+        _dumps(_plain(pack.scenario)),
+        _dumps(_plain(pack.glossary)),
         _dumps(
             {
                 "root": str(pack.root),
@@ -262,7 +266,7 @@ def store(root: Path, cache: Path, pack: Pack, key: str) -> None:
                 ],
             }
         ),
-        *(_dumps(_scene_out(s.model)) for s in pack.scenes.values()),
+        *(_dumps(_plain(s)) for s in pack.scenes.values()),
     ]
     body = ("\n".join(lines) + "\n").encode("utf-8")
     header = {
@@ -291,37 +295,24 @@ def _dumps(value: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """A field value as JSON: models as their set fields, dates as ``YYYY-MM-DD``."""
-    from pydantic import BaseModel
+    """A play form as JSON: dataclasses as objects of their init fields, conditions as
+    their text, dates tagged (``{"date": "YYYY-MM-DD"}``, since a source's date may
+    also be free text), frozensets sorted."""
+    from summit_game.conditions import Condition
 
-    if isinstance(value, BaseModel):
-        return _fields(value)
+    if isinstance(value, Condition):
+        return value.source
     if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
+        return {"date": value.isoformat()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+    if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, frozenset):
+        return sorted(value)
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
-
-
-def _fields(model: Any) -> dict[str, Any]:
-    """The fields the author set (by field name), so ``model_fields_set`` survives."""
-    return {name: _plain(getattr(model, name)) for name in sorted(model.model_fields_set)}
-
-
-def _scenario_out(sc: Scenario) -> dict[str, Any]:
-    out = _fields(sc)
-    # Source.date is text or a date: say which, or a date would come back as text.
-    if "sources" in out:
-        for sid, src in sc.sources.items():
-            if isinstance(src.date, dt.date):
-                out["sources"][sid]["date"] = {"date": src.date.isoformat()}
-    return out
-
-
-def _scene_out(scene: Scene) -> dict[str, Any]:
-    return _fields(scene)
 
 
 # ----------------------------------------------------------------------------- rebuilding
@@ -331,51 +322,41 @@ class _Bad(ValueError):
     """The cache file does not hold what this layout promises."""
 
 
-def _check(cls: Any, data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict) or not set(data) <= set(cls.model_fields):
-        raise _Bad(cls.__name__)
-    return data
-
-
-def _date(value: Any) -> dt.date:
-    if not isinstance(value, str):
-        raise _Bad("date")
-    return dt.date.fromisoformat(value)
-
-
 def _rebuild(root: Path, lines: Iterator[bytes]) -> Pack:
     """The pack from the cache file's body (see :func:`store`); raises on anything odd.
 
-    Each line is parsed and turned into models before the next is read, so
+    Each line is parsed and turned into play forms before the next is read, so
     the JSON text and parsed tree of only one scene are held at a time (peak
-    memory is a high-water mark: transient garbage counts).
+    memory is a high-water mark: transient garbage counts).  Nothing here
+    imports pydantic: the forms are plain dataclasses (``forms.py``).
     """
     from summit_game.conditions import Names
     from summit_game.diagnostics import Diagnostic, Severity
-    from summit_game.model import GlossaryEntry
+    from summit_game.forms import PlayTerm
     from summit_game.pack import Pack
     from summit_game.record import Record
 
-    sc = _scenario_in(json.loads(next(lines)))
+    sc = _scenario_in(_obj(json.loads(next(lines))))
     glossary = {
-        t: GlossaryEntry.model_construct(**_check(GlossaryEntry, e))
+        t: PlayTerm(str(e["definition"]), _strs(e["sources"]), _strs(e["aliases"]))
         for t, e in _items(json.loads(next(lines)))
     }
-    meta = json.loads(next(lines))
-    if not isinstance(meta, dict) or meta.get("root") != str(root.resolve()):
+    meta = _obj(json.loads(next(lines)))
+    if meta.get("root") != str(root.resolve()):
         raise _Bad("root")
-    scenes = [_scene_in(json.loads(line)) for line in lines]
+    scenes = [_obj(json.loads(line)) for line in lines]
     flags: set[str] = set()
-    for scene in scenes:
-        for c in scene.choices:
-            flags.update(c.set)
-    names = Names(frozenset(sc.meters), frozenset(flags), frozenset(s.id for s in scenes))
+    for data in scenes:
+        for c in data["choices"]:
+            flags.update(_strs(c["sets"]))
+    names = Names(frozenset(sc.meters), frozenset(flags), frozenset(s["id"] for s in scenes))
     compile_ = _compiler(names)
     play: dict[str, PlayScene] = {}
-    for scene in scenes:
+    for data in scenes:
+        scene = _scene_in(data, sc, compile_)
         if scene.id in play:
             raise _Bad("duplicate scene")
-        play[scene.id] = _play_scene(scene, sc, compile_)
+        play[scene.id] = scene
     locations = {sid: (str(f), int(n)) for sid, (f, n) in _items(meta["locations"])}
     warnings = tuple(
         Diagnostic(str(c), str(f), int(n), str(m), h if h is None else str(h), Severity(s))
@@ -395,72 +376,109 @@ def _rebuild(root: Path, lines: Iterator[bytes]) -> Pack:
     )
 
 
-def _items(data: Any) -> list[tuple[str, Any]]:
+def _obj(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise _Bad("mapping")
-    return list(data.items())
+        raise _Bad("object")
+    return data
 
 
-def _models() -> Any:
-    from summit_game import model
-
-    return model
+def _items(data: Any) -> list[tuple[str, Any]]:
+    return list(_obj(data).items())
 
 
-def _scenario_in(data: Any) -> Scenario:
-    m = _models()
-    d = dict(_check(m.Scenario, data))
-    d["start"] = _date(d["start"])
-    d["end"] = _date(d["end"])
-    d["roles"] = {k: m.Role.model_construct(**_check(m.Role, v)) for k, v in _items(d["roles"])}
-    d["meters"] = {k: m.Meter.model_construct(**_check(m.Meter, v)) for k, v in _items(d["meters"])}
-    if "record" in d:
-        d["record"] = [_checkpoint_in(cp) for cp in d["record"]]
-    if "sources" in d:
-        d["sources"] = {k: _source_in(v) for k, v in _items(d["sources"])}
-    return m.Scenario.model_construct(**d)  # type: ignore[no-any-return]
+def _strs(data: Any) -> tuple[str, ...]:
+    if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
+        raise _Bad("strings")
+    return tuple(data)
 
 
-def _checkpoint_in(data: Any) -> Checkpoint:
-    m = _models()
-    d = dict(_check(m.Checkpoint, data))
-    d["date"] = _date(d["date"])
-    return m.Checkpoint.model_construct(**d)  # type: ignore[no-any-return]
+def _date(value: Any) -> dt.date:
+    if not isinstance(value, dict) or set(value) != {"date"}:
+        raise _Bad("date")
+    return dt.date.fromisoformat(value["date"])
 
 
-def _source_in(data: Any) -> Source:
-    m = _models()
-    d = dict(_check(m.Source, data))
-    if isinstance(d.get("date"), dict):
-        d["date"] = _date(d["date"].get("date"))
-    return m.Source.model_construct(**d)  # type: ignore[no-any-return]
+def _scenario_in(d: dict[str, Any]) -> PlayScenario:
+    from summit_game.forms import PlayCheckpoint, PlayMeter, PlayRole, PlayScenario, PlaySource
+
+    return PlayScenario(
+        id=str(d["id"]),
+        title=str(d["title"]),
+        summary=str(d["summary"]),
+        version=str(d["version"]),
+        start=_date(d["start"]),
+        end=_date(d["end"]),
+        roles={
+            k: PlayRole(
+                **{**_obj(r), "goals": _strs(r["goals"]), "red_lines": _strs(r["red_lines"])}
+            )
+            for k, r in _items(d["roles"])
+        },
+        meters={k: PlayMeter(**_obj(m)) for k, m in _items(d["meters"])},
+        record=tuple(
+            PlayCheckpoint(
+                _date(cp["date"]), dict(_obj(cp["values"])), cp["note"], _strs(cp["sources"])
+            )
+            for cp in map(_obj, d["record"])
+        ),
+        sources={
+            k: PlaySource(**{**_obj(src), "date": _source_date(src["date"])})
+            for k, src in _items(d["sources"])
+        },
+    )
 
 
-def _scene_in(data: Any) -> Scene:
-    m = _models()
-    d = dict(_check(m.Scene, data))
-    d["date"] = _date(d["date"])
-    if d.get("history") is not None:
-        d["history"] = _sub(m.History, d["history"])
-    if d.get("ending") is not None:
-        d["ending"] = _sub(m.Ending, d["ending"])
-    if "events" in d:
-        d["events"] = [_sub(m.Event, e) for e in d["events"]]
-    if "choices" in d:
-        d["choices"] = [_choice_in(c) for c in d["choices"]]
-    return m.Scene.model_construct(**d)  # type: ignore[no-any-return]
+def _source_date(value: Any) -> str | dt.date | None:
+    return _date(value) if isinstance(value, dict) else value
 
 
-def _sub(cls: Any, data: Any) -> Any:
-    return cls.model_construct(**_check(cls, data))
+def _scene_in(
+    d: dict[str, Any], sc: PlayScenario, cond: Callable[[str | None], Condition | None]
+) -> PlayScene:
+    """A scene's play form, its conditions compiled as the loader compiles a valid one."""
+    from summit_game.forms import PlayEnding, PlayHistory
+    from summit_game.pack import PlayChoice, PlayEvent, PlayScene
 
+    def effects(given: Any) -> tuple[tuple[str, float], ...]:
+        out = tuple((str(mid), float(delta)) for mid, delta in given)
+        if not {mid for mid, _ in out} <= set(sc.meters):
+            raise _Bad("meter")
+        return out
 
-def _choice_in(data: Any) -> Choice:
-    m = _models()
-    d = dict(_check(m.Choice, data))
-    if isinstance(d.get("next"), list):
-        d["next"] = [_sub(m.Branch, b) for b in d["next"]]
-    return m.Choice.model_construct(**d)  # type: ignore[no-any-return]
+    events = tuple(
+        PlayEvent(
+            e["text"], e["by"], effects(e["effects"]), cond(e["condition"]), _strs(e["sources"])
+        )
+        for e in map(_obj, d["events"])
+    )
+    choices = tuple(
+        PlayChoice(
+            c["id"],
+            c["text"],
+            cond(c["condition"]),
+            effects(c["effects"]),
+            frozenset(_strs(c["sets"])),
+            bool(c["historical"]),
+            tuple((cond(when), str(goto)) for when, goto in c["next"]),
+            c["feedback"],
+        )
+        for c in map(_obj, d["choices"])
+    )
+    h, e = d["history"], d["ending"]
+    return PlayScene(
+        d["id"],
+        d["role"],
+        _date(d["date"]),
+        d["title"],
+        choices,
+        events,
+        d["text"],
+        d["place"],
+        None if h is None else PlayHistory(h["summary"], _strs(h["sources"])),
+        bool(d["counterfactual"]),
+        d["prompt"],
+        None if e is None else PlayEnding(e["title"], e["summary"], bool(e["historical"])),
+    )
 
 
 # ----------------------------------------------------------------------------- compiling
@@ -480,51 +498,3 @@ def _compiler(names: Names) -> Callable[[str | None], Condition | None]:
         return done[text]
 
     return compile_
-
-
-def _play_scene(
-    scene: Scene, sc: Scenario, cond: Callable[[str | None], Condition | None]
-) -> PlayScene:
-    """The engine's form of a scene, as the loader compiles a valid one."""
-    from summit_game.pack import PlayChoice, PlayEvent, PlayScene
-
-    def effects(given: dict[str, float | int]) -> tuple[tuple[str, float], ...]:
-        if not set(given) <= set(sc.meters):
-            raise _Bad("meter")
-        return tuple((mid, float(delta)) for mid, delta in given.items())
-
-    events = tuple(
-        PlayEvent(ev.text, ev.by, effects(ev.effects), cond(ev.if_), tuple(ev.sources))
-        for ev in scene.events
-    )
-    choices = []
-    for ch in scene.choices:
-        nxt: tuple[tuple[Condition | None, str], ...]
-        if ch.next is None:
-            nxt = ()
-        elif isinstance(ch.next, str):
-            nxt = ((None, ch.next),)
-        else:
-            nxt = tuple((cond(br.if_), br.goto) for br in ch.next)
-        choices.append(
-            PlayChoice(
-                ch.id,
-                ch.text,
-                cond(ch.if_),
-                effects(ch.effects),
-                frozenset(ch.set),
-                ch.historical,
-                nxt,
-                ch,
-            )
-        )
-    return PlayScene(
-        scene.id,
-        scene.role,
-        scene.date,
-        scene.title,
-        tuple(choices),
-        events,
-        scene.ending is not None,
-        scene,
-    )

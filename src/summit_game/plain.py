@@ -190,18 +190,17 @@ class PlainGame:
 
     def show(self, scene: PlayScene) -> None:
         assert self.state is not None
-        model = scene.model
         seat_name = self.pack.scenario.roles[scene.role].name
         if len(self.state.seats) > 1:
             who = self.state.names.get(scene.role)
             self.say(
                 f"--- {visible(seat_name)}'s turn" + (f" ({visible(who)})" if who else "") + " ---"
             )
-        place = f", {visible(model.place)}" if model.place else ""
-        flag = " [alternate history]" if model.counterfactual else ""
+        place = f", {visible(scene.place)}" if scene.place else ""
+        flag = " [alternate history]" if scene.counterfactual else ""
         self.say(f"{scene.date.isoformat()}{place}{flag}")
         self.say(f"== {visible(scene.title)} ==")
-        self.say(visible(model.text.strip()))
+        self.say(visible(scene.text.strip()))
         self.say()
         for i, choice in enumerate(engine.available(self.pack, self.state), 1):
             self.say(f"  {i}. {visible(choice.text)}")
@@ -224,12 +223,12 @@ class PlainGame:
         choice = offered[n - 1]
         scene = self.pack.scenes[self.state.scene_id]
         self.state, decision = engine.step(self.pack, self.state, choice.id)
-        if choice.model.feedback:
-            self.say(visible(choice.model.feedback.strip()))
+        if choice.feedback:
+            self.say(visible(choice.feedback.strip()))
         self.history(scene, decision)
         self.changes(decision.changes)
-        if scene.model.prompt:
-            self.say(f"Reflect: {visible(scene.model.prompt.strip())}")
+        if scene.prompt:
+            self.say(f"Reflect: {visible(scene.prompt.strip())}")
             answer = self.ask("Your answer> ")
             if answer:
                 self.state = engine.record_journal(self.state, answer)
@@ -237,7 +236,7 @@ class PlainGame:
         self.say()
 
     def history(self, scene: PlayScene, decision: Decision) -> None:
-        hist = scene.model.history
+        hist = scene.history
         if hist is None:
             return
         real = scene.historical_choice

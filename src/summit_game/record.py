@@ -19,13 +19,13 @@ import bisect
 import datetime as dt
 from collections.abc import Mapping
 
-from summit_game.model import Scenario
+from summit_game.forms import PlayScenario
 
 
 class Record:
     """Answers "what did history have on this date?" for every meter."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: PlayScenario) -> None:
         self.meters = scenario.meters
         values = {mid: float(m.start) for mid, m in scenario.meters.items()}
         self._dates: list[dt.date] = []

@@ -128,13 +128,13 @@ def build_report(pack: Pack, runs: list[Run], skipped: list[tuple[str, str]]) ->
             picked[(d.scene, d.choice)] += 1
             matched[d.seat][0] += d.historical
             matched[d.seat][1] += 1
-            prompt = pack.scenes[d.scene].model.prompt if d.scene in pack.scenes else None
+            prompt = pack.scenes[d.scene].prompt if d.scene in pack.scenes else None
             if prompt:
                 journal[visible(prompt.strip())].append((run.name, visible(d.journal or "")))
         for seat in st.seats:
             scene = pack.scenes[st.positions[seat]]
-            if scene.model.ending is not None:
-                endings[seat][visible(scene.model.ending.title)] += 1
+            if scene.ending is not None:
+                endings[seat][visible(scene.ending.title)] += 1
             else:
                 endings[seat]["(not finished)"] += 1
         divergence.append(engine.divergence(pack, st))

@@ -88,8 +88,8 @@ class PlayScreen(SummitScreen):
         scene = scene or pack.scenes[state.scene_id]
         left = Text(long_date(scene.date), style="bold")
         left.append(f" · {visible(seat_name(pack, state, seat or scene.role))}")
-        if scene.model.place:
-            left.append(f" · {visible(scene.model.place)}")
+        if scene.place:
+            left.append(f" · {visible(scene.place)}")
         if over:
             left = Text("The game is over", style="bold")
         return left, Text(divergence_text(pack, state))

@@ -47,7 +47,7 @@ class DebriefScreen(PlayScreen):
                 )
                 head.append_text(plain(title, "bold"))
                 yield Static(head, classes="ending-title")
-                if scene.model.ending is not None and scene.model.ending.historical:
+                if scene.ending is not None and scene.ending.historical:
                     yield Static(Text("This is the ending history reached.", style="italic"))
                 yield Static(plain(summary), classes="ending-summary")
             if not self.final:

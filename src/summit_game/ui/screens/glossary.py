@@ -10,13 +10,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from summit_game.model import GlossaryEntry
+from summit_game.forms import PlayTerm
 from summit_game.text import visible
 from summit_game.ui.present import plain
 from summit_game.ui.screens.base import OverlayScreen
 
 
-def mentions(term: str, entry: GlossaryEntry, text: str) -> bool:
+def mentions(term: str, entry: PlayTerm, text: str) -> bool:
     """True when ``text`` uses the term or one of its aliases as a whole word."""
     for word in (term, *entry.aliases):
         if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags=re.IGNORECASE):
@@ -24,7 +24,7 @@ def mentions(term: str, entry: GlossaryEntry, text: str) -> bool:
     return False
 
 
-def matches(term: str, entry: GlossaryEntry, query: str) -> bool:
+def matches(term: str, entry: PlayTerm, query: str) -> bool:
     """True when the query is in the term, an alias or the definition."""
     q = query.strip().casefold()
     if not q:
@@ -49,7 +49,7 @@ class GlossaryScreen(OverlayScreen):
         scene_text = ""
         if state is not None and state.scene_id in self.game.pack.scenes:
             scene = self.game.pack.scenes[state.scene_id]
-            scene_text = f"{scene.title}\n{scene.model.text}"
+            scene_text = f"{scene.title}\n{scene.text}"
         self.in_scene = {t for t, e in glossary.items() if mentions(t, e, scene_text)}
         self.refilter("")
         self.query_one("#glossary-search", Input).focus()

@@ -168,9 +168,9 @@ class SceneScreen(PlayScreen):
         self.query_one(StatusBar).set_texts(*self.status_texts(scene, decision.seat))
         self.query_one("#after-account", Static).update(account(pack, scene, decision))
         prompt = None
-        if scene.model.prompt:
+        if scene.prompt:
             prompt = Text("Reflect: ", style="bold")
-            prompt.append_text(plain(scene.model.prompt))
+            prompt.append_text(plain(scene.prompt))
         shown = self.query_one("#after-prompt", Static)
         shown.display = prompt is not None
         if prompt is not None:
@@ -200,7 +200,7 @@ class SceneScreen(PlayScreen):
         """Keep the reflection (if any) and go on to what comes next."""
         if self.view != "after" or self.scene is None:
             return
-        if self.scene.model.prompt:
+        if self.scene.prompt:
             self.game.answer(self.query_one("#journal", Input).value)
         self.game.show_current()
 
@@ -233,9 +233,9 @@ def account(pack: Pack, scene: PlayScene, decision: Decision) -> Content:
     chose = Text("You chose: ", style="bold")
     chose.append_text(plain(choice.text if choice else decision.choice))
     blocks.append(Content.from_rich_text(chose))
-    if choice is not None and choice.model.feedback:
-        blocks.append(Content.from_rich_text(plain(choice.model.feedback)))
-    history, real = scene.model.history, scene.historical_choice
+    if choice is not None and choice.feedback:
+        blocks.append(Content.from_rich_text(plain(choice.feedback)))
+    history, real = scene.history, scene.historical_choice
     if history is not None or real is not None:
         blocks.append(Content.styled("What really happened", HEADING))
     if history is not None:
@@ -277,8 +277,8 @@ def scene_text(pack: Pack, state: GameState, scene: PlayScene) -> Content:
     head = [Content.styled(visible(scene.title), HEADING)]
     if len(state.seats) > 1:
         head.append(Content.styled(f"{visible(seat_name(pack, state, state.turn))}'s turn", NOTE))
-    if scene.model.counterfactual:
+    if scene.counterfactual:
         head.append(Content.styled("Alternate history: this did not happen.", NOTE))
     return Content("\n\n").join(
-        [Content("\n").join(head), Content.from_rich_text(plain(scene.model.text))]
+        [Content("\n").join(head), Content.from_rich_text(plain(scene.text))]
     )

@@ -12,13 +12,13 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from summit_game.model import Role
+from summit_game.forms import PlayRole
 from summit_game.text import visible
 from summit_game.ui.present import plain
 from summit_game.ui.screens.base import SummitScreen
 
 
-def brief_text(role: Role) -> Text:
+def brief_text(role: PlayRole) -> Text:
     """A seat's brief: who you are, goals, red lines, and who you answer to."""
     out = Text()
     out.append(visible(role.name) + "\n", style="bold underline")
