@@ -273,3 +273,41 @@ async def test_quick_decisions_lose_no_key_press(tmp_path: Path) -> None:
                 break
             assert screen_name(app) == "SceneScreen"
         assert n >= 6 and screen_name(app) == "DebriefScreen"
+
+
+async def test_play_sets_off_no_young_collections_inside_a_key_press(
+    mini: Pack, tmp_path: Path
+) -> None:
+    """Drawing a decision allocates thousands of short-lived objects; with Python's
+    default young threshold (700) the collector ran some 30 times inside each key
+    press.  Once play has drawn its first screen, the threshold is raised and the
+    garbage is collected after each screen instead."""
+    import gc
+
+    from summit_game.ui.app import YOUNG_COLLECTION_THRESHOLD
+
+    before = gc.get_threshold()
+    young: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 0:
+            young.append(1)
+
+    try:
+        gc.set_threshold(700, *before[1:])  # Python's default, whatever ran before
+        app = make_app(mini, tmp_path, seats=["us"])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter")  # past the brief
+            await pilot.pause()
+            assert gc.get_threshold() == (YOUNG_COLLECTION_THRESHOLD, *before[1:])
+            gc.collect()
+            gc.callbacks.append(note)
+            try:
+                await pilot.press("1")
+                await pilot.pause()
+                assert "You chose:" in flat(app)
+            finally:
+                gc.callbacks.remove(note)
+            assert young == []
+    finally:
+        gc.set_threshold(*before)
