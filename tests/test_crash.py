@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -83,7 +83,7 @@ def _writer(pack: Pack, folder: Path, report_fd: int, big: bool) -> None:
         i += 1
         # Sizes vary from a few hundred bytes to ~100 KB, so kills land in every phase.
         name = "x" * (i * 7919 % (100_000 if big else 5_000))
-        state = state.model_copy(update={"seed": i, "names": {"us": name}})
+        state = replace(state, seed=i, names={"us": name})
         write_save(folder, "run", pack, state, f"save {i}")
         os.write(report_fd, f"{i}\n".encode())
 
@@ -451,7 +451,7 @@ def _hammer(pack: Pack, folder: Path, writer: int, saves: int, name: str) -> Non
     for i in range(1, saves + 1):
         seed = writer * 1_000_000 + i
         filler = "y" * ((seed * 7919) % 20_000)
-        state = state.model_copy(update={"seed": seed, "names": {"us": filler}})
+        state = replace(state, seed=seed, names={"us": filler})
         write_save(folder, name, pack, state, f"writer {writer}")
 
 

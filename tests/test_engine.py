@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def test_first_true_branch_wins_and_flags_gate_choices(mini: Pack) -> None:
 
 def test_flag_hides_a_choice(mini: Pack) -> None:
     s = engine.new_game(mini, ["us"])
-    s = s.model_copy(update={"meters": {"trust": 20.0, "tension": 0.0}})
+    s = replace(s, meters={"trust": 20.0, "tension": 0.0})
     s2, _ = engine.step(mini, s, "refuse")  # tension 10: not > 55, so on to the summit
     assert s2.scene_id == "us-two"
     assert ids(mini, s2) == ["sign"], "walk needs `not us_refused`"
@@ -57,9 +58,7 @@ def test_effects_clamp_to_bounds(mini: Pack) -> None:
     s, _ = engine.step(mini, s, "accept")
     s, d = engine.step(mini, s, "walk")  # trust 40 - 30 = 10
     assert s.meters["trust"] == 10.0
-    low = engine.new_game(mini, ["us"]).model_copy(
-        update={"meters": {"trust": 5.0, "tension": 95.0}}
-    )
+    low = replace(engine.new_game(mini, ["us"]), meters={"trust": 5.0, "tension": 95.0})
     low, d = engine.step(mini, low, "refuse")
     assert low.meters == {"trust": 0.0, "tension": 100.0}
     assert [c.after - c.before for c in d.changes] == [-5.0, 5.0]

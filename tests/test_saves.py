@@ -197,6 +197,7 @@ def test_unwritable_places_give_a_message_and_keep_earlier_saves(
 
 
 _WRITER = """
+import dataclasses
 import sys
 from pathlib import Path
 from summit_game import engine
@@ -209,7 +210,7 @@ i = 0
 print("ready", flush=True)
 while True:
     i += 1
-    s = s.model_copy(update={"seed": i, "names": {"us": "x" * (i % 5000)}})
+    s = dataclasses.replace(s, seed=i, names={"us": "x" * (i % 5000)})
     write_save(folder, "run", pack, s)
 """
 

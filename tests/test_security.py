@@ -29,7 +29,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -599,7 +599,7 @@ async def test_the_tui_load_screen_survives_a_save_missing_a_meter(
 
     saves = tmp_path / "saves"
     state = engine.new_game(mini, ["us"])
-    write_save(saves, "older", mini, state.model_copy(update={"meters": {"trust": 20.0}}))
+    write_save(saves, "older", mini, replace(state, meters={"trust": 20.0}))
     app = SummitApp(mini, saves)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("l")

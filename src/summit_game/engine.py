@@ -10,25 +10,32 @@ Play with several seats (hot-seat) shares one state: the seat whose current
 scene has the earliest date moves next (ties go in seat order), and an
 entry event caused by a seat a player holds is skipped, since that player's
 own choice produces it.
+
+The state and the decision log are plain frozen dataclasses, not pydantic
+models: playing (a new game, its steps, the autosaves written) never imports
+pydantic, which would cost memory and start-up time in every session.  Pydantic
+checks only what comes from outside: :mod:`summit_game.saves` validates a save
+being read against these same classes.  Each class carries its settings for
+that (a key the format does not know is an error) as a plain dict in
+``__pydantic_config__``, which pydantic reads; no pydantic import is needed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-
-from pydantic import BaseModel, ConfigDict, Field
+from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 from summit_game.errors import GameError
 from summit_game.pack import Effects, Pack, PlayChoice, PlayScene
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class MeterChange(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeterChange:
     """One meter moving, and why."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
     meter: str
     before: float
@@ -44,8 +51,11 @@ class MeterChange(_Frozen):
         return self.after - self.before
 
 
-class Decision(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decision:
     """One decision taken in a run."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
     seat: str
     scene: str
@@ -63,12 +73,15 @@ class Decision(_Frozen):
     """Divergence from history after the decision, at the next scene's date."""
 
 
-class GameState(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GameState:
     """The whole state of one run; every field a save needs."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
     seats: tuple[str, ...]
     """The seats played by people (one for solo play, two or three for hot-seat)."""
-    names: dict[str, str] = Field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
     """Seat -> player's name, when given."""
     positions: dict[str, str]
     """Seat -> the scene it is at."""
@@ -232,15 +245,14 @@ def step(
         journal=journal,
         divergence=pack.record.divergence(meters, new_date),
     )
-    new = state.model_copy(
-        update={
-            "positions": positions,
-            "turn": turn,
-            "meters": meters,
-            "flags": flags,
-            "visited": visited,
-            "decisions": (*state.decisions, decision),
-        }
+    new = replace(
+        state,
+        positions=positions,
+        turn=turn,
+        meters=meters,
+        flags=flags,
+        visited=visited,
+        decisions=(*state.decisions, decision),
     )
     return new, decision
 
@@ -249,8 +261,8 @@ def record_journal(state: GameState, answer: str) -> GameState:
     """Attach the player's reflection to the last decision."""
     if not state.decisions:
         raise GameError("there is no decision to attach an answer to")
-    last = state.decisions[-1].model_copy(update={"journal": answer})
-    return state.model_copy(update={"decisions": (*state.decisions[:-1], last)})
+    last = replace(state.decisions[-1], journal=answer)
+    return replace(state, decisions=(*state.decisions[:-1], last))
 
 
 def replay(pack: Pack, state: GameState, upto: int | None = None) -> GameState:

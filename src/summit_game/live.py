@@ -7,7 +7,7 @@ lesson: the diagnostics are shown and play goes on with the last good pack.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from summit_game.diagnostics import Diagnostic
@@ -53,5 +53,5 @@ def reload_pack(root: Path, state: GameState | None, cache: Path | None = None) 
             "stands; still playing the last good version.",
         )
     meters = {mid: state.meters.get(mid, float(m.start)) for mid, m in pack.scenario.meters.items()}
-    carried = state.model_copy(update={"meters": meters})
+    carried = replace(state, meters=meters)
     return Reloaded(pack, carried, result.diagnostics, "Pack reloaded; your run goes on.")

@@ -90,7 +90,7 @@ def collect(pack: Pack, paths: list[Path]) -> tuple[list[Run], list[tuple[str, s
             skipped.append((visible(str(path)), visible(exc.message.removeprefix(f"{path}: "))))
             continue
         key = hashlib.sha256(
-            state.model_dump_json(include={"seats", "names", "decisions"}).encode()
+            repr((state.seats, sorted(state.names.items()), state.decisions)).encode()
         ).hexdigest()
         if key in seen:
             skipped.append((visible(str(path)), f"the same run as {visible(seen[key])}"))

@@ -9,12 +9,20 @@ files (``.NAME.json.tmp-*``) are never read as saves and are cleaned away.
 Reading never changes the file: a save that is unreadable, truncated, too
 new, or for another pack is refused with :class:`SaveError` giving a
 one-line reason that names the file.
+
+Writing is plain ``json`` over the engine's dataclasses: autosaves happen on
+every decision, and play must not import pydantic (memory, start-up time).
+Pydantic is imported only when a save is read, since a file from outside must
+be validated; the JSON written is the one pydantic used to write (same keys,
+dates as ``YYYY-MM-DD``, UTC times ending in ``Z``), so old and new saves load.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -24,8 +32,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, ValidationError
+from typing import ClassVar, Protocol
 
 from summit_game.engine import GameState, replay
 from summit_game.errors import GameError, SaveError
@@ -40,10 +47,11 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$")
 _TMP = re.compile(r"^\..+\.json\.tmp-[0-9a-f]+$")
 
 
-class SaveFile(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SaveFile:
     """What a save file holds (the JSON object at its top level)."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
     kind: str = "summit-save"
     version: int = SAVE_VERSION
@@ -117,6 +125,57 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+#: Values JSON holds as they are (``bool`` is an ``int``).
+_PLAIN = (str, int, float, type(None))
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _jsonable(value: object) -> object:
+    """``value`` as JSON types, the way pydantic wrote saves.
+
+    Dataclasses become objects (fields in order), tuples and sets lists (sets
+    sorted, so the same state always makes the same file), dates ISO
+    ``YYYY-MM-DD``, UTC times ``...T12:00:00Z``.  (Plain values are not sent
+    through a call each: a long run holds thousands, and this runs at every
+    autosave.)
+    """
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, tuple | list):
+        return [v if isinstance(v, _PLAIN) else _jsonable(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for name in _field_names(type(value)):
+            v = getattr(value, name)
+            out[name] = v if isinstance(v, _PLAIN) else _jsonable(v)
+        return out
+    if isinstance(value, dict):
+        return {str(k): v if isinstance(v, _PLAIN) else _jsonable(v) for k, v in value.items()}
+    if isinstance(value, frozenset | set):
+        return [_jsonable(v) for v in sorted(value)]
+    if isinstance(value, dt.datetime):
+        iso = value.isoformat()
+        return iso[:-6] + "Z" if iso.endswith("+00:00") else iso
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"a save cannot hold {type(value).__name__}")
+
+
+def _save_json(save: SaveFile) -> bytes:
+    """The bytes of a save file holding ``save``.
+
+    Raises :class:`ValueError` for a number JSON cannot hold (a NaN meter: a
+    bug, since meters are clamped) or text UTF-8 cannot (a lone surrogate):
+    pydantic wrote ``null`` for a NaN, a save that would never load again.
+    """
+    text = json.dumps(_jsonable(save), indent=1, ensure_ascii=False, allow_nan=False)
+    return text.encode("utf-8")
+
+
 def write_save(folder: Path, name: str, pack: Pack, state: GameState, label: str = "") -> Path:
     """Write ``state`` atomically as save ``name``; returns the path written."""
     path = save_path(folder, name)
@@ -128,7 +187,13 @@ def write_save(folder: Path, name: str, pack: Pack, state: GameState, label: str
         label=label,
         state=state,
     )
-    data = payload.model_dump_json(indent=1).encode("utf-8")
+    try:
+        data = _save_json(payload)
+    except ValueError as exc:
+        raise SaveError(
+            f"{path}: could not save (the game's state cannot be written: {exc}); "
+            "earlier saves are intact"
+        ) from None
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -190,6 +255,23 @@ def _read_bounded(path: Path) -> bytes:
     return raw
 
 
+class _Validator(Protocol):
+    def validate_python(self, obj: object, /) -> SaveFile: ...
+
+
+@functools.cache
+def _save_validator() -> _Validator:
+    """Pydantic's validator for :class:`SaveFile`, built on the first read.
+
+    The classes carry their own pydantic settings (``__pydantic_config__``:
+    unknown keys are refused at every level); lists become tuples and
+    frozensets, ISO strings dates, as the fields' types say.
+    """
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(SaveFile)
+
+
 def read_save(path: Path) -> SaveFile:
     """Read and validate a save file without changing it; raises SaveError."""
     try:
@@ -215,8 +297,10 @@ def read_save(path: Path) -> SaveFile:
             f"this one reads up to {SAVE_VERSION}",
             "update Summit to load it",
         )
+    from pydantic import ValidationError
+
     try:
-        return SaveFile.model_validate(obj)
+        return _save_validator().validate_python(obj)
     except (ValidationError, RecursionError):
         raise SaveError(
             f"{path}: the save is damaged (its contents do not fit the format)"

@@ -1,0 +1,295 @@
+"""The state as plain dataclasses: saves keep their format, and still refuse damage.
+
+Playing builds and writes :class:`~summit_game.engine.GameState` without
+pydantic; reading a save validates it with pydantic.  These tests hold the two
+halves together: what is written is read back equal, saves written by the
+pydantic version still load, and a file with keys the format does not know is
+refused as before.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summit_game import engine
+from summit_game.errors import SaveError
+from summit_game.pack import Pack
+from summit_game.report import collect
+from summit_game.saves import SaveFile, load_save, read_save, write_save
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "summit_game"
+DAMAGED = re.escape("the save is damaged (its contents do not fit the format)")
+
+#: A save written by the pydantic version of Summit (``model_dump_json(indent=1)``)
+#: for :func:`hot_seat_run`, byte for byte.
+OLD_SAVE = r"""
+{
+ "kind": "summit-save",
+ "version": 1,
+ "pack_id": "mini",
+ "pack_version": "1",
+ "pack_digest": "373e42922b65839325173d6e9ef150e1b59bd12efe70cf513179b6198122d302",
+ "saved_at": "2026-11-22T07:57:42Z",
+ "label": "1 Jan 2018 · US · An invitation",
+ "state": {
+  "seats": [
+   "us",
+   "dprk"
+  ],
+  "names": {
+   "us": "Zoë Ünal",
+   "dprk": "김정은"
+  },
+  "positions": {
+   "us": "us-end-bad",
+   "dprk": "dprk-end"
+  },
+  "turn": "us",
+  "meters": {
+   "trust": 15.0,
+   "tension": 60.0
+  },
+  "flags": [
+   "us_refused"
+  ],
+  "visited": [
+   "us-one",
+   "us-crisis",
+   "us-end-bad",
+   "dprk-one"
+  ],
+  "decisions": [
+   {
+    "seat": "dprk",
+    "scene": "dprk-one",
+    "choice": "offer",
+    "date": "2018-01-01",
+    "historical": true,
+    "historical_choice": "offer",
+    "changes": [
+     {
+      "meter": "trust",
+      "before": 20.0,
+      "after": 25.0,
+      "cause": "Offer talks",
+      "kind": "choice"
+     }
+    ],
+    "journal": "why \"not\"?\n— because",
+    "divergence": 2.5
+   },
+   {
+    "seat": "us",
+    "scene": "us-one",
+    "choice": "refuse",
+    "date": "2018-03-08",
+    "historical": false,
+    "historical_choice": "accept",
+    "changes": [
+     {
+      "meter": "trust",
+      "before": 25.0,
+      "after": 15.0,
+      "cause": "Refuse",
+      "kind": "choice"
+     },
+     {
+      "meter": "tension",
+      "before": 50.0,
+      "after": 60.0,
+      "cause": "Refuse",
+      "kind": "choice"
+     }
+    ],
+    "journal": null,
+    "divergence": 27.5
+   },
+   {
+    "seat": "us",
+    "scene": "us-crisis",
+    "choice": "calm",
+    "date": "2018-07-01",
+    "historical": false,
+    "historical_choice": null,
+    "changes": [],
+    "journal": null,
+    "divergence": 27.5
+   }
+  ],
+  "opening": [],
+  "seed": 7
+ }
+}
+"""
+
+
+def hot_seat_run(pack: Pack) -> engine.GameState:
+    """Both seats to their endings, with names, a flag, a journal and event changes."""
+    s = engine.new_game(pack, ["us", "dprk"], seed=7, names={"us": "Zoë Ünal", "dprk": "김정은"})
+    while not engine.is_over(pack, s):
+        offered = [c.id for c in engine.available(pack, s)]
+        s, _ = engine.step(pack, s, "refuse" if "refuse" in offered else offered[0])
+        if len(s.decisions) == 1:
+            s = engine.record_journal(s, 'why "not"?\n— because')
+    return s
+
+
+def _without_time(text: str) -> dict[str, Any]:
+    """A save's JSON without time and digest, sets in order (the old code left them unordered).
+
+    (The pack's digest changes with the path it was loaded by.)
+    """
+    obj: dict[str, Any] = json.loads(text)
+    del obj["saved_at"], obj["pack_digest"]
+    for key in ("flags", "visited"):
+        obj["state"][key].sort()
+    return obj
+
+
+def test_a_written_save_reads_back_equal(mini: Pack, tmp_path: Path) -> None:
+    s = hot_seat_run(mini)
+    path = write_save(tmp_path, "run", mini, s, "label")
+    save = read_save(path)
+    assert save.state == s
+    assert load_save(path, mini) == s
+    assert save.saved_at.utcoffset() == dt.timedelta(0)
+    assert isinstance(save.state.seats, tuple) and isinstance(save.state.flags, frozenset)
+    assert isinstance(save.state.visited, frozenset) and isinstance(save.state.decisions, tuple)
+    assert isinstance(save.state.decisions[0].date, dt.date)
+    assert isinstance(save.state.decisions[1].changes[0], engine.MeterChange)
+
+
+def test_a_save_from_the_pydantic_version_still_loads(mini: Pack, tmp_path: Path) -> None:
+    path = tmp_path / "old.json"
+    path.write_text(OLD_SAVE.strip() + "\n", encoding="utf-8")
+    save = read_save(path)
+    assert save.saved_at == dt.datetime(2026, 11, 22, 7, 57, 42, tzinfo=dt.UTC)
+    assert save.label == "1 Jan 2018 · US · An invitation"
+    assert save.state == hot_seat_run(mini)
+    assert load_save(path, mini) == hot_seat_run(mini)
+
+
+def test_saves_are_written_in_the_same_format_as_before(mini: Pack, tmp_path: Path) -> None:
+    path = write_save(tmp_path, "new", mini, hot_seat_run(mini), "1 Jan 2018 · US · An invitation")
+    text = path.read_text(encoding="utf-8")
+    assert _without_time(text) == _without_time(OLD_SAVE)
+    assert len(text.splitlines()) == len(OLD_SAVE.strip().splitlines()), "indent=1, one item a line"
+    assert "Zoë Ünal" in text and "김정은" in text, "names are written as UTF-8, not escaped"
+    assert json.loads(text)["saved_at"].endswith("Z")
+
+
+def test_the_same_state_makes_the_same_file(mini: Pack, tmp_path: Path) -> None:
+    s = hot_seat_run(mini)
+    a = write_save(tmp_path, "a", mini, s).read_text().splitlines()
+    b = write_save(tmp_path, "b", mini, s).read_text().splitlines()
+    assert [x for x in a if "saved_at" not in x] == [x for x in b if "saved_at" not in x]
+    state = json.loads("\n".join(a))["state"]
+    assert state["visited"] == sorted(state["visited"]) and state["flags"] == ["us_refused"]
+
+
+def _in_state(obj: dict[str, Any]) -> dict[str, Any]:
+    state: dict[str, Any] = obj["state"]
+    return state
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda o: o.update(cheat=1), id="top"),
+        pytest.param(lambda o: _in_state(o).update(cheat=1), id="state"),
+        pytest.param(lambda o: _in_state(o)["decisions"][0].update(cheat=1), id="decision"),
+        pytest.param(lambda o: _in_state(o)["decisions"][0]["changes"][0].update(x=1), id="change"),
+        pytest.param(lambda o: _in_state(o).update(seats="us"), id="seats-a-string"),
+        pytest.param(lambda o: _in_state(o)["decisions"][0].update(date="soon"), id="bad-date"),
+        pytest.param(lambda o: _in_state(o)["meters"].update(trust="high"), id="meter-text"),
+        pytest.param(lambda o: _in_state(o)["meters"].update(trust=None), id="meter-null"),
+        pytest.param(lambda o: _in_state(o).pop("turn"), id="missing-field"),
+        pytest.param(lambda o: o.update(saved_at="yesterday"), id="bad-time"),
+    ],
+)
+def test_keys_and_values_the_format_does_not_know_are_refused(
+    mini: Pack, tmp_path: Path, damage: Callable[[dict[str, Any]], object]
+) -> None:
+    path = write_save(tmp_path, "run", mini, hot_seat_run(mini))
+    obj = json.loads(path.read_text())
+    damage(obj)
+    path.write_text(json.dumps(obj))
+    before = path.read_bytes()
+    with pytest.raises(SaveError, match=DAMAGED) as info:
+        load_save(path, mini)
+    assert str(info.value).startswith(f"{path}: ")
+    assert path.read_bytes() == before
+
+
+def test_a_meter_that_is_not_a_number_is_not_saved(mini: Pack, tmp_path: Path) -> None:
+    """JSON has no NaN: the old code wrote ``null`` (a save that never loads again)."""
+    good = engine.new_game(mini, ["us"])
+    path = write_save(tmp_path, "run", mini, good)
+    before = path.read_bytes()
+    broken = dataclasses.replace(good, meters={"trust": float("nan"), "tension": 50.0})
+    with pytest.raises(SaveError, match=r"could not save .*earlier saves are intact"):
+        write_save(tmp_path, "run", mini, broken)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.json"]
+
+
+def test_states_are_frozen_and_copied_with_replace(mini: Pack) -> None:
+    s = engine.new_game(mini, ["us"])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.turn = "dprk"  # type: ignore[misc]
+    t = dataclasses.replace(s, seed=3)
+    assert (t.seed, s.seed) == (3, 0) and t != s and t.scene_id == s.scene_id == "us-one"
+    assert t.date(mini) == dt.date(2018, 3, 8)
+    with pytest.raises(TypeError):
+        engine.GameState(("us",), {}, {"us": "us-one"}, "us", {})  # type: ignore[call-arg]
+    change = engine.MeterChange(meter="trust", before=20.0, after=35.0, cause="c")
+    assert (change.delta, change.kind) == (15.0, "choice")
+    assert engine.GameState(positions={}, seats=(), turn="", meters={}).names == {}
+
+
+def test_report_counts_a_copied_save_once(mini: Pack, tmp_path: Path) -> None:
+    s = hot_seat_run(mini)
+    a = write_save(tmp_path, "a", mini, s)
+    b = write_save(tmp_path, "b", mini, s)
+    c = write_save(tmp_path, "c", mini, engine.record_journal(s, "another answer"))
+    runs, skipped = collect(mini, [a, b, c])
+    assert [r.file for r in runs] == [str(a), str(c)]
+    assert skipped == [(str(b), f"the same run as {a}")]
+
+
+@pytest.mark.parametrize("module", ["engine.py", "saves.py"])
+def test_play_modules_import_pydantic_only_inside_functions(module: str) -> None:
+    """Playing must not pay for pydantic: no import of it at module level."""
+    tree = ast.parse((SRC / module).read_text(encoding="utf-8"))
+    outer = [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+    inner = {
+        id(n)
+        for f in ast.walk(tree)
+        if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+        for n in ast.walk(f)
+    }
+    names = [
+        a.name if isinstance(n, ast.Import) else (n.module or "")
+        for n in outer
+        if id(n) not in inner
+        for a in n.names
+    ]
+    assert not [n for n in names if n.split(".")[0] == "pydantic"], names
+
+
+@pytest.mark.parametrize(
+    "cls", [SaveFile, engine.GameState, engine.Decision, engine.MeterChange], ids=repr
+)
+def test_every_class_in_a_save_refuses_unknown_keys_itself(cls: type) -> None:
+    """Each class says so itself (pydantic would also pass SaveFile's setting down)."""
+    assert vars(cls)["__pydantic_config__"] == {"extra": "forbid"}
+    assert dataclasses.is_dataclass(cls) and "__slots__" in vars(cls)
