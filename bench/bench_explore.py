@@ -7,7 +7,7 @@
 * the floor: dict_loop.py taking exactly as many decisions as those runs did.
 
 In-process, after loading the pack; median of the repetitions.  For scale,
-the engine's own ``engine.step`` (pydantic state, decision log) is timed too.
+the engine's own ``engine.step`` (frozen dataclass state, decision log) is timed too.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def run(smoke: bool) -> dict[str, Any]:
                 per_decision_us,
                 "µs",
                 step_us,
-                "engine.step (pydantic), per decision",
+                "engine.step (frozen state), per decision",
                 limit=10,
                 limit_on="value",
             ),

@@ -11,8 +11,8 @@ report and every key of its JSON form.
 Speed
 -----
 A teacher runs 10,000 playthroughs of the shipped pack in a few seconds, so
-the explorer does not go through :func:`summit_game.engine.step` (pydantic
-models, a decision log) for every decision.  :class:`_Kernel` runs the
+the explorer does not go through :func:`summit_game.engine.step` (a new frozen
+state, a decision log) for every decision.  :class:`_Kernel` runs the
 compiled :class:`~summit_game.pack.PlayScene` objects directly, on a plain
 ``dict`` of meters and ``set`` of flags and visits, with the *same*
 semantics as ``engine.step`` for one seat:

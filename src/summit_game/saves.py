@@ -13,8 +13,9 @@ one-line reason that names the file.
 Writing is plain ``json`` over the engine's dataclasses: autosaves happen on
 every decision, and play must not import pydantic (memory, start-up time).
 Pydantic is imported only when a save is read, since a file from outside must
-be validated; the JSON written is the one pydantic used to write (same keys,
+be validated; the JSON written holds what pydantic used to write (same keys,
 dates as ``YYYY-MM-DD``, UTC times ending in ``Z``), so old and new saves load.
+It is laid out a key a line down to the state's fields and a decision a line.
 """
 
 from __future__ import annotations
@@ -172,8 +173,40 @@ def _save_json(save: SaveFile) -> bytes:
     bug, since meters are clamped) or text UTF-8 cannot (a lone surrogate):
     pydantic wrote ``null`` for a NaN, a save that would never load again.
     """
-    text = json.dumps(_jsonable(save), indent=1, ensure_ascii=False, allow_nan=False)
-    return text.encode("utf-8")
+    data = _jsonable(save)
+    assert isinstance(data, dict)
+    lines = []
+    for key, value in data.items():
+        if key == "state" and isinstance(value, dict):
+            value = _lines(value, "  ", 2)
+        else:
+            value = _ENCODE(value)
+        lines.append(f" {_ENCODE(key)}: {value}")
+    return ("{\n" + ",\n".join(lines) + "\n}\n").encode("utf-8")
+
+
+#: Python's C encoder, which it uses only without ``indent``; the pure-Python one
+#: took 2.5 ms of every autosave of a long run (the autosave is on the key path).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
+
+
+def _lines(obj: dict[str, object], pad: str, depth: int) -> str:
+    """An object laid out a key a line, down ``depth`` levels of objects and lists;
+    deeper values (a decision, a meter change) on one line each: readable,
+    diff-friendly, and encoded in C."""
+    if depth == 0:
+        return _ENCODE(obj)
+    out = []
+    for key, value in obj.items():
+        if isinstance(value, dict) and value:
+            text = _lines(value, pad + " ", depth - 1)
+        elif isinstance(value, list) and value and depth > 1:
+            items = ",\n".join(f"{pad} " + _ENCODE(v) for v in value)
+            text = f"[\n{items}\n{pad}]"
+        else:
+            text = _ENCODE(value)
+        out.append(f"{pad}{_ENCODE(key)}: {text}")
+    return "{\n" + ",\n".join(out) + "\n" + pad[:-1] + "}"
 
 
 def write_save(folder: Path, name: str, pack: Pack, state: GameState, label: str = "") -> Path:
