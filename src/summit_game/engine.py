@@ -12,12 +12,9 @@ entry event caused by a seat a player holds is skipped, since that player's
 own choice produces it.
 
 The state and the decision log are plain frozen dataclasses, not pydantic
-models: playing (a new game, its steps, the autosaves written) never imports
-pydantic, which would cost memory and start-up time in every session.  Pydantic
-checks only what comes from outside: :mod:`summit_game.saves` validates a save
-being read against these same classes.  Each class carries its settings for
-that (a key the format does not know is an error) as a plain dict in
-``__pydantic_config__``, which pydantic reads; no pydantic import is needed.
+models: playing (a new game, its steps, the autosaves written and read) never
+imports pydantic, which would cost memory and start-up time in every session.
+:mod:`summit_game.statejson` checks a save being read against these classes.
 """
 
 from __future__ import annotations
@@ -25,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import ClassVar
 
 from summit_game.errors import GameError
 from summit_game.pack import Effects, Pack, PlayChoice, PlayScene
@@ -34,8 +30,6 @@ from summit_game.pack import Effects, Pack, PlayChoice, PlayScene
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MeterChange:
     """One meter moving, and why."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
     meter: str
     before: float
@@ -54,8 +48,6 @@ class MeterChange:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Decision:
     """One decision taken in a run."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
     seat: str
     scene: str
@@ -76,8 +68,6 @@ class Decision:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GameState:
     """The whole state of one run; every field a save needs."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
     seats: tuple[str, ...]
     """The seats played by people (one for solo play, two or three for hot-seat)."""

@@ -10,20 +10,18 @@ Reading never changes the file: a save that is unreadable, truncated, too
 new, or for another pack is refused with :class:`SaveError` giving a
 one-line reason that names the file.
 
-Writing is plain ``json`` over the engine's dataclasses: autosaves happen on
-every decision, and play must not import pydantic (memory, start-up time).
-Pydantic is imported only when a save is read, since a file from outside must
-be validated; the JSON written holds what pydantic used to write (same keys,
-dates as ``YYYY-MM-DD``, UTC times ending in ``Z``), so old and new saves load.
-It is laid out a key a line down to the state's fields and a decision a line.
+Saves are plain ``json`` over the engine's dataclasses, with every value of a
+save being read checked by :mod:`summit_game.statejson`; play never imports
+pydantic (memory, start-up time).  The JSON holds what pydantic used to write
+(same keys, dates as ``YYYY-MM-DD``, UTC times ending in ``Z``), so old and
+new saves load.  It is laid out a key a line down to the state's fields and a
+decision a line.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
-import functools
 import json
 import os
 import re
@@ -33,8 +31,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Protocol
 
+from summit_game import statejson
 from summit_game.engine import GameState, replay
 from summit_game.errors import GameError, SaveError
 from summit_game.pack import Pack
@@ -51,8 +49,6 @@ _TMP = re.compile(r"^\..+\.json\.tmp-[0-9a-f]+$")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SaveFile:
     """What a save file holds (the JSON object at its top level)."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
     kind: str = "summit-save"
     version: int = SAVE_VERSION
@@ -126,46 +122,6 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-#: Values JSON holds as they are (``bool`` is an ``int``).
-_PLAIN = (str, int, float, type(None))
-
-
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
-
-
-def _jsonable(value: object) -> object:
-    """``value`` as JSON types, the way pydantic wrote saves.
-
-    Dataclasses become objects (fields in order), tuples and sets lists (sets
-    sorted, so the same state always makes the same file), dates ISO
-    ``YYYY-MM-DD``, UTC times ``...T12:00:00Z``.  (Plain values are not sent
-    through a call each: a long run holds thousands, and this runs at every
-    autosave.)
-    """
-    if isinstance(value, _PLAIN):
-        return value
-    if isinstance(value, tuple | list):
-        return [v if isinstance(v, _PLAIN) else _jsonable(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {}
-        for name in _field_names(type(value)):
-            v = getattr(value, name)
-            out[name] = v if isinstance(v, _PLAIN) else _jsonable(v)
-        return out
-    if isinstance(value, dict):
-        return {str(k): v if isinstance(v, _PLAIN) else _jsonable(v) for k, v in value.items()}
-    if isinstance(value, frozenset | set):
-        return [_jsonable(v) for v in sorted(value)]
-    if isinstance(value, dt.datetime):
-        iso = value.isoformat()
-        return iso[:-6] + "Z" if iso.endswith("+00:00") else iso
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"a save cannot hold {type(value).__name__}")
-
-
 def _save_json(save: SaveFile) -> bytes:
     """The bytes of a save file holding ``save``.
 
@@ -173,7 +129,7 @@ def _save_json(save: SaveFile) -> bytes:
     bug, since meters are clamped) or text UTF-8 cannot (a lone surrogate):
     pydantic wrote ``null`` for a NaN, a save that would never load again.
     """
-    data = _jsonable(save)
+    data = statejson.jsonable(save)
     assert isinstance(data, dict)
     lines = []
     for key, value in data.items():
@@ -288,23 +244,6 @@ def _read_bounded(path: Path) -> bytes:
     return raw
 
 
-class _Validator(Protocol):
-    def validate_python(self, obj: object, /) -> SaveFile: ...
-
-
-@functools.cache
-def _save_validator() -> _Validator:
-    """Pydantic's validator for :class:`SaveFile`, built on the first read.
-
-    The classes carry their own pydantic settings (``__pydantic_config__``:
-    unknown keys are refused at every level); lists become tuples and
-    frozensets, ISO strings dates, as the fields' types say.
-    """
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(SaveFile)
-
-
 def read_save(path: Path) -> SaveFile:
     """Read and validate a save file without changing it; raises SaveError."""
     try:
@@ -330,11 +269,20 @@ def read_save(path: Path) -> SaveFile:
             f"this one reads up to {SAVE_VERSION}",
             "update Summit to load it",
         )
-    from pydantic import ValidationError
-
     try:
-        return _save_validator().validate_python(obj)
-    except (ValidationError, RecursionError):
+        d = statejson.fields_of(
+            obj, SaveFile, ("pack_id", "pack_version", "pack_digest", "saved_at", "state")
+        )
+        return SaveFile(
+            version=version,
+            pack_id=statejson.text(d["pack_id"]),
+            pack_version=statejson.text(d["pack_version"]),
+            pack_digest=statejson.text(d["pack_digest"]),
+            saved_at=statejson.moment(d["saved_at"]),
+            label=statejson.text(d.get("label", "")),
+            state=statejson.state(d["state"]),
+        )
+    except (ValueError, RecursionError):
         raise SaveError(
             f"{path}: the save is damaged (its contents do not fit the format)"
         ) from None
