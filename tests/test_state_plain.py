@@ -291,3 +291,28 @@ def test_a_save_time_without_a_zone_is_read_as_utc(mini: Pack, tmp_path: Path) -
     assert read_save(path).saved_at == dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
     write_save(tmp_path, "other", mini, hot_seat_run(mini))
     assert [s.name for s in list_saves(tmp_path)] == ["other", "run"]
+
+
+def test_each_autosave_holds_the_run_as_it_is_now(mini: Pack, tmp_path: Path) -> None:
+    """Autosaves reuse the lines of decisions already written; a journal added to
+    the last decision, an undo, or another branch must still be saved as it is."""
+    s = engine.new_game(mini, ["us"])
+    path = tmp_path / "autosave.json"
+    history = []
+    while not engine.is_over(mini, s):
+        s, _ = engine.step(mini, s, engine.available(mini, s)[0].id)
+        write_save(tmp_path, "autosave", mini, s)
+        assert read_save(path).state == s
+        history.append(s)
+        s = engine.record_journal(s, f"answer {len(s.decisions)}")
+        write_save(tmp_path, "autosave", mini, s)
+        assert read_save(path).state.decisions[-1].journal == f"answer {len(s.decisions)}"
+    back = engine.undo(mini, s, to=1)
+    write_save(tmp_path, "autosave", mini, back)
+    assert read_save(path).state == back and back.decisions == ()
+    other = engine.available(mini, back)[-1].id
+    branch, _ = engine.step(mini, back, other)
+    write_save(tmp_path, "autosave", mini, branch)
+    assert [d.choice for d in read_save(path).state.decisions] == [other]
+    write_save(tmp_path, "autosave", mini, history[0])  # an older state object again
+    assert read_save(path).state == history[0]

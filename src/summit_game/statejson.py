@@ -35,7 +35,8 @@ _PLAIN = (str, int, float, type(None))
 
 
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
+def field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names, in order."""
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
@@ -54,7 +55,7 @@ def jsonable(value: object) -> object:
         return [v if isinstance(v, _PLAIN) else jsonable(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {}
-        for name in _field_names(type(value)):
+        for name in field_names(type(value)):
             v = getattr(value, name)
             out[name] = v if isinstance(v, _PLAIN) else jsonable(v)
         return out
@@ -77,7 +78,7 @@ def fields_of(value: object, cls: type, required: tuple[str, ...]) -> dict[str, 
     """``value`` as the object of a ``cls``: no key it does not know, none it needs missing."""
     if not isinstance(value, dict):
         raise ValueError(f"{cls.__name__}: not an object")
-    unknown = set(value) - set(_field_names(cls))
+    unknown = set(value) - set(field_names(cls))
     if unknown:
         raise ValueError(f"{cls.__name__}: unknown key {sorted(unknown)[0]!r}")
     missing = [k for k in required if k not in value]
