@@ -242,7 +242,9 @@ async def test_the_refilled_screens_show_each_decision_afresh(tmp_path: Path) ->
                 answered += 1
             else:
                 assert not journal.display
-                assert app.screen.focused is app.screen.query_one("#continue")
+                # Enter is the screen's key for Continue; the button is for the mouse.
+                assert app.screen.focused is None
+                assert "Continue (Enter)" in text_in(app, "#continue")
             await pilot.press("enter")
             if engine.is_over(pack, app.state):
                 break
@@ -311,3 +313,18 @@ async def test_play_sets_off_no_young_collections_inside_a_key_press(
             assert young == []
     finally:
         gc.set_threshold(*before)
+
+
+async def test_continue_takes_a_click_and_quick_enters_alike(mini: Pack, tmp_path: Path) -> None:
+    """The Continue button answers the mouse; Enter is the screen's key, so a
+    second Enter straight after the first is never swallowed by the button."""
+    app = make_app(mini, tmp_path, seats=["us"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # past the brief
+        await pilot.press("1")
+        assert app.screen.view == "after"
+        await pilot.click("#continue")
+        assert app.screen.view == "scene"
+        assert app.state is not None and len(app.state.decisions) == 1
+        await pilot.press("1", "enter", "1")
+        assert len(app.state.decisions) == 2

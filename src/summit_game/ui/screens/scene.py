@@ -84,7 +84,7 @@ class SceneScreen(PlayScreen):
                         id="journal",
                         max_length=2000,
                     )
-                    yield Button("Continue (Enter)", id="continue", variant="primary", compact=True)
+                    yield _continue_button()
             yield MeterPanel(pack, state, id="meters")
 
     def on_screen_suspend(self) -> None:
@@ -181,11 +181,8 @@ class SceneScreen(PlayScreen):
         self.query_one("#after-scroll", VerticalScroll).scroll_home(animate=False)
         self.query_one(MeterPanel).show_state(pack, state)
         self._switch("after")
-        # A button ignores presses while it shows its 0.2 s "pressed" look; an
-        # Enter that left this view moments ago must not swallow the next one.
-        button = self.query_one("#continue", Button)
-        button.remove_class("-active")
-        self.set_focus(journal if prompt is not None else button)
+        # Enter goes on through the screen's binding (or the journal's submit).
+        self.set_focus(journal if prompt is not None else None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -213,6 +210,19 @@ class SceneScreen(PlayScreen):
             scroll.scroll_page_up()
         else:
             scroll.scroll_page_down()
+
+
+def _continue_button() -> Button:
+    """Continue, for the mouse; Enter is the screen's own key for it.
+
+    The button never takes the focus: a focused button answers Enter with a
+    0.2 s "pressed" look, ignoring presses meanwhile (an Enter that left this
+    view moments ago swallowed the next one), and restyling the button on the
+    way in and out cost about a millisecond of each of the next two key presses.
+    """
+    button = Button("Continue (Enter)", id="continue", variant="primary", compact=True)
+    button.can_focus = False
+    return button
 
 
 #: The style of the account's headings: the theme's accent, as the scene's title.
