@@ -29,8 +29,9 @@ class _Block(BaseModel):
     """Shared configuration: unknown keys are errors, docstrings document fields.
 
     ``defer_build``: the validators are built on first validation, not at
-    import, so a start-up that rebuilds the pack from the validated-pack cache
-    (``packcache``, with ``model_construct``) never pays for them.
+    import, so only a command that validates a file pays for them, once.
+    Play never imports this module at all: it runs on the plain forms of
+    ``forms.py``.
     """
 
     model_config = ConfigDict(
