@@ -130,10 +130,13 @@ class MeterBars(Widget):
     def render(self) -> Text:
         pack, state = self.pack, self.state
         record = pack.record.at(state.date(pack))
+        # Whole styles, not partial ones: a partial style drops a colour's
+        # transparency, which drew the empty cells (`$foreground 30%`) as bright
+        # as the text; the whole style has it blended into the background.
         styles = (
-            self.get_component_rich_style("meter-bars--fill", partial=True),
-            self.get_component_rich_style("meter-bars--empty", partial=True),
-            self.get_component_rich_style("meter-bars--record", partial=True),
+            self.get_component_rich_style("meter-bars--fill"),
+            self.get_component_rich_style("meter-bars--empty"),
+            self.get_component_rich_style("meter-bars--record"),
         )
         legend = Text.assemble(
             (FILL, "bold"),
