@@ -303,6 +303,12 @@ async def test_the_key_bar_shows_the_keys_that_work_here_and_a_click_presses_one
         await pilot.press("escape")
         await pilot.press("2")  # the view after a choice: the choices' keys are gone
         assert "Choose" not in text_in(app, "KeyBar")
+        # The reflection's answer has the keyboard; its Enter is the way on, and says so.
+        assert app.screen.focused is app.screen.query_one("#journal")
+        assert "⏎ Continue" in text_in(app, "KeyBar")
+        await pilot.press(*"why", "enter")
+        assert app.screen.view == "scene" and app.state is not None
+        assert app.state.decisions[-1].journal == "why"
 
 
 async def test_the_title_menu_answers_enter_arrows_and_clicks(mini: Pack, tmp_path: Path) -> None:

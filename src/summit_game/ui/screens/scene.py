@@ -79,7 +79,7 @@ class SceneScreen(PlayScreen):
                 # The reflection and Continue stay in view however long the account is.
                 with Vertical(id="after-bottom"):
                     yield Static(id="after-prompt")
-                    yield Input(
+                    yield JournalInput(
                         placeholder="Your answer goes in your journal",
                         id="journal",
                         max_length=2000,
@@ -210,6 +210,17 @@ class SceneScreen(PlayScreen):
             scroll.scroll_page_up()
         else:
             scroll.scroll_page_down()
+
+
+class JournalInput(Input):
+    """The reflection's answer; its Enter keeps the answer and goes on.
+
+    Textual's Input hides its Enter binding from the key bar, and a focused
+    widget's binding hides the screen's for the same key: with the journal
+    focused, the key bar showed no way on at all.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Continue")]
 
 
 def _continue_button() -> Button:
