@@ -324,3 +324,18 @@ async def test_the_title_menu_answers_enter_arrows_and_clicks(mini: Pack, tmp_pa
         app.screen.query_one("#new").focus()
         await pilot.press("enter")
         assert screen_name(app) == "SeatScreen"
+
+
+async def test_a_narrow_terminal_keeps_every_meter_line_and_the_divergence(
+    mini: Pack, tmp_path: Path
+) -> None:
+    """Below 60 columns the meter panel is 21 cells wide: a long line is cut with
+    an ellipsis rather than wrapped (which pushed the divergence out of the
+    panel), and the divergence keeps its number."""
+    app = make_app(mini, tmp_path / "saves", seats=["us"])
+    async with app.run_test(size=(56, 40)) as pilot:
+        await pilot.press("enter", "2")  # refuse: trust and tension move off history
+        panel = text_in(app, "#meters")
+        assert "Divergence: 30" in panel
+        assert "Trust 10" in panel and "Tension 60" in panel
+        assert "30 below history" in panel

@@ -83,6 +83,10 @@ class MeterBars(Widget):
     MeterBars {
         height: auto;
         width: 1fr;
+        /* Every line is one line: a wrapped one pushed the divergence out of
+           the panel's fixed height in a narrow terminal. */
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     MeterBars > .meter-bars--fill { color: $primary; }
     MeterBars > .meter-bars--empty { color: $foreground 30%; }
@@ -153,7 +157,10 @@ class MeterBars(Widget):
                 gauge(m.label, float(m.min), float(m.max), value, record[mid], width, styles)
             )
             parts.append(Text())
-        parts.append(Text(divergence_text(pack, state), style="bold"))
+        divergence = divergence_text(pack, state)
+        if len(divergence) > width:  # a narrow panel: keep the number, shorten the words
+            divergence = "Divergence: " + divergence.rsplit(" ", 1)[-1]
+        parts.append(Text(divergence, style="bold"))
         return Text("\n").join(parts)
 
 
