@@ -31,7 +31,7 @@ from summit_game.text import visible
 from summit_game.ui.present import save_label
 
 if TYPE_CHECKING:
-    # The engine, the pack and the saves (and pydantic behind them) are imported
+    # The engine, the pack and the saves (and the conditions behind them) are imported
     # where they are used, so the title screen's first frame waits for none of them.
     from summit_game.engine import Decision, GameState
     from summit_game.pack import Pack, PlayScene

@@ -19,7 +19,7 @@ from summit_game.text import number, signed, visible
 
 if TYPE_CHECKING:
     # Types only: the title screen's first frame must not wait for the engine
-    # (and pydantic behind it); divergence_text imports it when first called.
+    # (and the pack it reads); divergence_text imports it when first called.
     from summit_game.engine import GameState, MeterChange
     from summit_game.pack import Pack
 

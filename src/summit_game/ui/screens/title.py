@@ -3,7 +3,7 @@
 It is the first frame of every start, so it needs only the app's title card
 (title and summary): when ``play`` starts from the validated-pack cache the
 pack is loaded just after this screen is drawn, and the autosave line, which
-needs the saves (and pydantic), is filled in then (:meth:`pack_loaded`).
+needs the saves and the engine, is filled in then (:meth:`pack_loaded`).
 """
 
 from __future__ import annotations
