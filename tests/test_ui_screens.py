@@ -59,7 +59,7 @@ async def test_markup_in_content_is_shown_literally(tmp_path: Path) -> None:
         await pilot.press("n", "enter")
         text = flat(app)
         assert "Kim says [bold]x[/ then [@click=app.quit]leave[/] and [red]stop" in text
-        await pilot.click("#scene-text")
+        await pilot.click("#scene-scroll")
         assert app.is_running and screen_name(app) == "SceneScreen"
 
 

@@ -15,23 +15,26 @@ shows the previous scene (which matters in hot-seat play).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Static
 
 from summit_game import engine
+from summit_game.errors import GameError
 from summit_game.text import visible
 from summit_game.ui.present import change_line, plain, seat_name
 from summit_game.ui.screens.base import PlayScreen
 from summit_game.ui.widgets.choices import ChoiceList
 from summit_game.ui.widgets.meters import MeterPanel
 from summit_game.ui.widgets.status import StatusBar
+from summit_game.ui.widgets.textview import TextView
 
 if TYPE_CHECKING:
     from summit_game.engine import Decision, GameState
@@ -49,8 +52,10 @@ class SceneScreen(PlayScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         *[Binding(str(n), f"pick({n})", f"Choice {n}", show=False) for n in range(1, 10)],
         Binding("enter", "next", "Continue"),
-        Binding("pageup", "scroll_text(-1)", "Scroll up", show=False),
-        Binding("pagedown", "scroll_text(1)", "Scroll down", show=False),
+        # Before the focused choice list's own PgUp/PgDn (which move its
+        # highlight): the help promises these keys scroll the text.
+        Binding("pageup", "scroll_text(-1)", "Scroll up", show=False, priority=True),
+        Binding("pagedown", "scroll_text(1)", "Scroll down", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -63,29 +68,33 @@ class SceneScreen(PlayScreen):
         """Whether the widgets exist to be filled (they do from on_mount on)."""
         self._left_as: tuple[str, object] | None = None
         """The theme and terminal size when another screen last covered this one."""
+        self._ahead: dict[str, Ahead] = {}
+        """Every choice on offer, stepped and its account wrapped, while the scene is read."""
+        self._next_text: tuple[tuple[object, ...], Content] | None = None
+        """The next scene's text, made while the account of a decision is read."""
 
     def body(self) -> ComposeResult:
         pack, state = self.game.pack, self.game.state
         assert state is not None
         yield self.status()
-        with Horizontal(id="play-columns"):
-            with Vertical(id="scene-main"):
-                with VerticalScroll(id="scene-scroll"):
-                    yield Static(id="scene-text")
-                yield ChoiceList([], id="choices")
-            with Vertical(id="after-main"):
-                with VerticalScroll(id="after-scroll"):
-                    yield Static(id="after-account")
-                # The reflection and Continue stay in view however long the account is.
-                with Vertical(id="after-bottom"):
-                    yield Static(id="after-prompt")
-                    yield JournalInput(
-                        placeholder="Your answer goes in your journal",
-                        id="journal",
-                        max_length=2000,
-                    )
-                    yield _continue_button()
-            yield MeterPanel(pack, state, id="meters")
+        # One grid, no nested columns: the text (the scene's or the account of
+        # the decision) top left, what to do under it, the meters right across
+        # both rows.  Each of the two views shows its own text and bottom; the
+        # grid places whichever are displayed.  A column container per view
+        # drew 40 blank lines under its children on every decision.
+        yield TextView(blank_above=1, blank_below=1, id="scene-scroll")
+        yield TextView(blank_above=1, id="after-scroll")
+        yield MeterPanel(pack, state, id="meters")
+        yield ChoiceList([], id="choices")
+        # The reflection and Continue stay in view however long the account is.
+        with Vertical(id="after-bottom"):
+            yield Static(id="after-prompt")
+            yield JournalInput(
+                placeholder="Your answer goes in your journal",
+                id="journal",
+                max_length=2000,
+            )
+            yield _continue_button()
 
     def on_screen_suspend(self) -> None:
         self._left_as = (self.app.theme, self.app.size)
@@ -104,12 +113,37 @@ class SceneScreen(PlayScreen):
             self.show_decision(self.scene, self.decision)
         else:
             self.show_scene()
+        self.focus_view()
 
     def _switch(self, view: str) -> None:
-        """Display the ``view`` half of the screen and make its keys the active ones."""
+        """Display the ``view`` half of the screen."""
         self.view = view
-        self.query_one("#scene-main").display = view == "scene"
-        self.query_one("#after-main").display = view == "after"
+        scene = view == "scene"
+        for selector in ("#scene-scroll", "#choices"):
+            self.query_one(selector).display = scene
+        for selector in ("#after-scroll", "#after-bottom"):
+            self.query_one(selector).display = not scene
+
+    def focus_view(self) -> None:
+        """Focus what the view's keys go to, and make its keys the active ones.
+
+        The app calls this once the refilled screen is drawn: a change of focus
+        repaints the whole screen and restyles the widgets losing and gaining
+        it, which is worth a frame of its own after the one that answers the
+        key, not a place in it.  Until then the keys are not read, so none can
+        reach the wrong widget.
+        """
+        if not self._built:
+            return
+        if self.view == "scene":
+            # Focus on this screen now, even while it waits to be shown: a
+            # widget's own focus() would act later, on whichever screen is
+            # current then.
+            self.set_focus(self.query_one(ChoiceList))
+        else:
+            # Enter goes on through the screen's binding (or the journal's submit).
+            journal = self.query_one("#journal", Input)
+            self.set_focus(journal if journal.display else None)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -133,8 +167,7 @@ class SceneScreen(PlayScreen):
         scene = pack.scenes[state.scene_id]
         self.scene = self.decision = None
         self.query_one(StatusBar).set_texts(*self.status_texts())
-        self.query_one("#scene-text", Static).update(scene_text(pack, state, scene))
-        self.query_one("#scene-scroll", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#scene-scroll", TextView).update(self._scene_text(state, scene))
         offered = engine.available(pack, state)
         choices = self.query_one(ChoiceList)
         choices.set_choices(offered)
@@ -142,9 +175,58 @@ class SceneScreen(PlayScreen):
         choices.border_title = f"What do you do? Press {keys}, or ↑↓ and Enter"
         self.query_one(MeterPanel).show_state(pack, state)
         self._switch("scene")
-        # Focus on this screen now, even while it waits to be shown: a widget's
-        # own focus() would act later, on whichever screen is current then.
-        self.set_focus(choices)
+
+    def _scene_text(self, state: GameState, scene: PlayScene) -> Content:
+        """The scene's text, as made ahead (:meth:`look_ahead`) when it was."""
+        key = _text_key(state, scene)
+        if self._next_text is not None and self._next_text[0] == key:
+            return self._next_text[1]
+        return scene_text(self.game.pack, state, scene)
+
+    def look_ahead(self) -> None:
+        """Make what the next key press will show, while the player reads this view.
+
+        In a scene: every choice on offer, taken (the engine's step is pure, so
+        taking it again gives the same result) and its account wrapped for the
+        view after it.  After a decision: the next scene's text, wrapped.  The
+        key press then costs the drawing, not the making; a press that comes
+        first makes its own, as before.  The app calls this once the view is drawn.
+        """
+        if not self._built:
+            return
+        pack, state = self.game.pack, self.game.state
+        if state is None:
+            return
+        if self.view == "scene":
+            if any(ahead.before is state for ahead in self._ahead.values()):
+                return
+            self._ahead.clear()
+            scene = pack.scenes[state.scene_id]
+            after = self.query_one("#after-scroll", TextView)
+            meters = self.query_one(MeterPanel)
+            for choice in engine.available(pack, state):
+                try:
+                    new_state, decision = engine.step(pack, state, choice.id)
+                except GameError:
+                    continue
+                text = account(pack, scene, decision)
+                after.prepare(text, like=self.query_one("#scene-scroll", TextView))
+                meters.prepare(new_state)
+                self._ahead[choice.id] = Ahead(state, new_state, decision, text)
+        elif not engine.is_over(pack, state):
+            scene = pack.scenes[state.scene_id]
+            key = _text_key(state, scene)
+            if self._next_text is None or self._next_text[0] != key:
+                text = scene_text(pack, state, scene)
+                self.query_one("#scene-scroll", TextView).prepare(text)
+                self._next_text = (key, text)
+
+    def stepped_ahead(self, state: GameState, choice_id: str) -> tuple[GameState, Decision] | None:
+        """``choice_id`` taken in ``state`` by :meth:`look_ahead`, if it was."""
+        ahead = self._ahead.get(choice_id)
+        if ahead is None or ahead.before is not state:
+            return None
+        return ahead.after, ahead.decision
 
     def action_pick(self, number: int) -> None:
         """Pick the choice with this number."""
@@ -166,7 +248,9 @@ class SceneScreen(PlayScreen):
         pack, state = self.game.pack, self.game.state
         assert state is not None
         self.query_one(StatusBar).set_texts(*self.status_texts(scene, decision.seat))
-        self.query_one("#after-account", Static).update(account(pack, scene, decision))
+        made = next((a.text for a in self._ahead.values() if a.decision is decision), None)
+        text = made if made is not None else account(pack, scene, decision)
+        self.query_one("#after-scroll", TextView).update(text)
         prompt = None
         if scene.prompt:
             prompt = Text("Reflect: ", style="bold")
@@ -178,11 +262,8 @@ class SceneScreen(PlayScreen):
         journal = self.query_one("#journal", Input)
         journal.value = ""
         journal.display = prompt is not None
-        self.query_one("#after-scroll", VerticalScroll).scroll_home(animate=False)
         self.query_one(MeterPanel).show_state(pack, state)
         self._switch("after")
-        # Enter goes on through the screen's binding (or the journal's submit).
-        self.set_focus(journal if prompt is not None else None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -205,7 +286,7 @@ class SceneScreen(PlayScreen):
 
     def action_scroll_text(self, direction: int) -> None:
         """Scroll the scene text, or the account of the decision, a page."""
-        scroll = self.query_one(f"#{self.view}-scroll", VerticalScroll)
+        scroll = self.query_one(f"#{self.view}-scroll", TextView)
         if direction < 0:
             scroll.scroll_page_up()
         else:
@@ -234,6 +315,22 @@ def _continue_button() -> Button:
     button = Button("Continue (Enter)", id="continue", variant="primary", compact=True)
     button.can_focus = False
     return button
+
+
+@dataclass(frozen=True, slots=True)
+class Ahead:
+    """A choice taken ahead of the key press: the state it was taken in, what it made."""
+
+    before: GameState
+    after: GameState
+    decision: Decision
+    text: Content
+    """The account of the decision (see :func:`account`), wrapped ahead."""
+
+
+def _text_key(state: GameState, scene: PlayScene) -> tuple[object, ...]:
+    """What a scene's text depends on (see :func:`scene_text`): the scene, whose turn."""
+    return (scene.id, state.turn if len(state.seats) > 1 else None)
 
 
 #: The style of the account's headings: the theme's accent, as the scene's title.

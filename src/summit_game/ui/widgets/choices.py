@@ -35,7 +35,7 @@ class ChoiceList(OptionList):
     DEFAULT_CSS = """
     ChoiceList {
         height: auto;
-        max-height: 50%;
+        max-height: 50vh;
         border: round $primary 50%;
         padding: 0 1;
         /* Room for the scrollbar always: a choice measured without it and drawn

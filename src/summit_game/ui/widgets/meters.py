@@ -9,6 +9,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.geometry import Size
+from textual.strip import Strip
+from textual.visual import Visual, visualize
 from textual.widget import Widget
 
 from summit_game.engine import GameState
@@ -94,11 +96,16 @@ class MeterBars(Widget):
     MeterBars > .meter-bars--legend { color: $text-muted; }
     """
 
+    #: The panel is a picture of numbers; selecting its text would only get in the way.
+    ALLOW_SELECT = False
+
     def __init__(self, pack: Pack, state: GameState) -> None:
         super().__init__()
         self.pack = pack
         self.state = state
         self._set_tooltip()
+        self._drawn: dict[tuple[object, ...], list[Strip]] = {}
+        """The panel's lines for a state, by what they depend on (see :meth:`_key`)."""
 
     def _set_tooltip(self) -> None:
         helps = [
@@ -112,6 +119,7 @@ class MeterBars(Widget):
         """Show this state's meters (nothing to redraw when they read the same)."""
         if pack is not self.pack:
             self.pack = pack
+            self._drawn.clear()
             self._set_tooltip()
         elif self._shows(state) == self._shows(self.state):
             # The next scene after a decision shows the meters the view of
@@ -131,8 +139,47 @@ class MeterBars(Widget):
         # Legend and a blank line, three lines and a blank per meter, the divergence.
         return 2 + 4 * len(self.pack.scenario.meters) + 1
 
+    def prepare(self, state: GameState) -> None:
+        """Draw the panel for ``state`` now, so that showing it later costs no drawing.
+
+        The scene screen prepares the state after each choice on offer while
+        the scene is read: the meters are what most decisions redraw.
+        """
+        if self.size.width > 0:
+            self._lines(state)
+
+    def _key(self, state: GameState) -> tuple[object, ...]:
+        # A new pack clears the drawings (see show_state).
+        return (self._shows(state), self.size, self.app.theme)
+
+    def _lines(self, state: GameState) -> list[Strip]:
+        """The panel's lines for ``state``, drawn once per state, size and theme."""
+        key = self._key(state)
+        lines = self._drawn.get(key)
+        if lines is None:
+            text = visualize(self, self.text(state))
+            lines = Visual.to_strips(self, text, self.size.width, None, self.visual_style)
+            self._drawn[key] = lines
+            while len(self._drawn) > DRAWN:
+                del self._drawn[next(iter(self._drawn))]
+        return lines
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn.clear()  # the colours are baked into the lines
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._lines(self.state)
+        if y < len(lines):
+            return lines[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
     def render(self) -> Text:
-        pack, state = self.pack, self.state
+        return self.text(self.state)
+
+    def text(self, state: GameState) -> Text:
+        """The panel for ``state``, as text."""
+        pack = self.pack
         record = pack.record.at(state.date(pack))
         # Whole styles, not partial ones: a partial style drops a colour's
         # transparency, which drew the empty cells (`$foreground 30%`) as bright
@@ -164,6 +211,10 @@ class MeterBars(Widget):
         return Text("\n").join(parts)
 
 
+#: How many drawings of the panel are kept: the choices on offer, and the state shown.
+DRAWN = 12
+
+
 class MeterPanel(VerticalScroll):
     """Every meter of the run beside the record for the current date, and the divergence."""
 
@@ -189,6 +240,10 @@ class MeterPanel(VerticalScroll):
         """Show this state's meters (the play screens are refilled for every decision)."""
         self.pack, self.state = pack, state
         self.query_one(MeterBars).show_state(pack, state)
+
+    def prepare(self, state: GameState) -> None:
+        """Draw the meters of ``state`` ahead of showing them (see :meth:`MeterBars.prepare`)."""
+        self.query_one(MeterBars).prepare(state)
 
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
