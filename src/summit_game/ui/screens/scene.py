@@ -69,7 +69,9 @@ class SceneScreen(PlayScreen):
         self._left_as: tuple[str, object] | None = None
         """The theme and terminal size when another screen last covered this one."""
         self._ahead: dict[str, Ahead] = {}
-        """Every choice on offer, stepped and its account wrapped, while the scene is read."""
+        """Choices on offer taken ahead, by id, while the scene is read (see look_ahead)."""
+        self._ahead_of: tuple[GameState | None, set[str]] = (None, set())
+        """The state they were taken in, and the choices tried in it."""
         self._next_text: tuple[tuple[object, ...], Content] | None = None
         """The next scene's text, made while the account of a decision is read."""
 
@@ -187,10 +189,14 @@ class SceneScreen(PlayScreen):
         """Make what the next key press will show, while the player reads this view.
 
         In a scene: every choice on offer, taken (the engine's step is pure, so
-        taking it again gives the same result) and its account wrapped for the
-        view after it.  After a decision: the next scene's text, wrapped.  The
-        key press then costs the drawing, not the making; a press that comes
-        first makes its own, as before.  The app calls this once the view is drawn.
+        taking it again gives the same result), its account wrapped for the
+        view after it and its meters drawn.  After a decision: the next scene's
+        text, wrapped.  The key press then costs the drawing, not the making; a
+        press that comes first makes its own, as before.
+
+        The app calls this once the view is drawn.  It makes one thing (2-5 ms)
+        and queues itself for the next, so a key pressed meanwhile waits for
+        one piece at most, not for all of them.
         """
         if not self._built:
             return
@@ -198,21 +204,14 @@ class SceneScreen(PlayScreen):
         if state is None:
             return
         if self.view == "scene":
-            if any(ahead.before is state for ahead in self._ahead.values()):
-                return
-            self._ahead.clear()
-            scene = pack.scenes[state.scene_id]
-            after = self.query_one("#after-scroll", TextView)
-            meters = self.query_one(MeterPanel)
-            for choice in engine.available(pack, state):
-                try:
-                    new_state, decision = engine.step(pack, state, choice.id)
-                except GameError:
-                    continue
-                text = account(pack, scene, decision)
-                after.prepare(text, like=self.query_one("#scene-scroll", TextView))
-                meters.prepare(new_state)
-                self._ahead[choice.id] = Ahead(state, new_state, decision, text)
+            if self._ahead_of[0] is not state:
+                self._ahead, self._ahead_of = {}, (state, set())
+            tried = self._ahead_of[1]
+            todo = [c.id for c in engine.available(pack, state) if c.id not in tried]
+            if todo:
+                tried.add(todo[0])
+                self._take_ahead(state, todo[0])
+                self.call_later(self.look_ahead)
         elif not engine.is_over(pack, state):
             scene = pack.scenes[state.scene_id]
             key = _text_key(state, scene)
@@ -221,10 +220,23 @@ class SceneScreen(PlayScreen):
                 self.query_one("#scene-scroll", TextView).prepare(text)
                 self._next_text = (key, text)
 
+    def _take_ahead(self, state: GameState, choice_id: str) -> None:
+        """Take one choice ahead (see :meth:`look_ahead`)."""
+        pack = self.game.pack
+        try:
+            after, decision = engine.step(pack, state, choice_id)
+        except GameError:
+            return  # the key press will say why
+        text = account(pack, pack.scenes[state.scene_id], decision)
+        scene_view = self.query_one("#scene-scroll", TextView)
+        self.query_one("#after-scroll", TextView).prepare(text, like=scene_view)
+        self.query_one(MeterPanel).prepare(after)
+        self._ahead[choice_id] = Ahead(after, decision, text)
+
     def stepped_ahead(self, state: GameState, choice_id: str) -> tuple[GameState, Decision] | None:
         """``choice_id`` taken in ``state`` by :meth:`look_ahead`, if it was."""
         ahead = self._ahead.get(choice_id)
-        if ahead is None or ahead.before is not state:
+        if ahead is None or self._ahead_of[0] is not state:
             return None
         return ahead.after, ahead.decision
 
@@ -319,9 +331,8 @@ def _continue_button() -> Button:
 
 @dataclass(frozen=True, slots=True)
 class Ahead:
-    """A choice taken ahead of the key press: the state it was taken in, what it made."""
+    """A choice taken ahead of the key press: what it made."""
 
-    before: GameState
     after: GameState
     decision: Decision
     text: Content

@@ -16,6 +16,8 @@ read.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -44,7 +46,9 @@ class TextView(ScrollView, can_focus=False):
     }
     """
 
-    def __init__(self, *, blank_above: int = 1, blank_below: int = 0, id: str | None = None):
+    def __init__(
+        self, *, blank_above: int = 1, blank_below: int = 0, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self._blank = (blank_above, blank_below)
         self.text = Content("")
@@ -97,10 +101,13 @@ class TextView(ScrollView, can_focus=False):
             return None
         return (width, self.app.theme, self.visual_style, self._blank)
 
-    def _wrap(self, text: Content, width: int) -> list[Strip]:
+    def _with_blanks(self, text: Content) -> Content:
+        """``text`` with the blank lines above and below it (margins that scroll with it)."""
         above, below = self._blank
-        shown = Content("\n" * above) + text + Content("\n" * below) if above or below else text
-        return Visual.to_strips(self, shown, width, None, self.visual_style)
+        return Content("\n" * above) + text + Content("\n" * below)
+
+    def _wrap(self, text: Content, width: int) -> list[Strip]:
+        return Visual.to_strips(self, self._with_blanks(text), width, None, self.visual_style)
 
     def _fit(self, outer: Size | None = None) -> None:
         """Wrap the text shown for the width (or take it prepared), and size to it.
@@ -125,15 +132,16 @@ class TextView(ScrollView, can_focus=False):
 
     # ------------------------------------------------------------ Textual's hooks
 
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        # Wrapped to the new width first: the scroll bars are set from the
-        # virtual size on the way through.
+    def _size_updated(self, size: Size, *args: Any, **kwargs: Any) -> bool:
+        # Textual's hook for a new size from a layout (ScrollView's own override
+        # sets the scroll bars from the virtual size): the text is wrapped to
+        # the new width first, so the frame of that layout draws it rightly.
+        # Handling the Resize event instead would draw one frame wrapped wrong.
         width = self._width(size)
         if self._strips is None or (width > 0 and width != self.virtual_size.width):
             self._fit(size)
-        return super()._size_updated(size, virtual_size, container_size, layout=layout)
+        updated: bool = super()._size_updated(size, *args, **kwargs)
+        return updated
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -147,8 +155,7 @@ class TextView(ScrollView, can_focus=False):
 
     def render(self) -> Content:
         # What Textual's text selection extracts from (see Widget.get_selection).
-        above, below = self._blank
-        return Content("\n" * above) + self.text + Content("\n" * below)
+        return self._with_blanks(self.text)
 
     def render_line(self, y: int) -> Strip:
         if self._strips is None:
