@@ -265,16 +265,21 @@ class SummitApp(App[int]):
         """Show the scene on the table, on the one scene screen of the session."""
         screen = self._scene_screen()
         screen.show_scene()
-        self.show(screen)
-        self._draw_now(screen)
-        screen.focus_view()
-        self.call_after_refresh(screen.look_ahead)
-        self.call_after_refresh(self._settle_heap)
+        self._present(screen)
 
     def show_decision(self, scene: PlayScene, decision: Decision) -> None:
         """Show what ``decision`` did, on the same screen as the scene."""
         screen = self._scene_screen()
         screen.show_decision(scene, decision)
+        self._present(screen)
+
+    def _present(self, screen: SceneScreen) -> None:
+        """Show the refilled scene screen: its frame first, then what can wait.
+
+        The focus moves once the frame is out (see SceneScreen.focus_view);
+        the next key's view is made ahead and garbage collected while the
+        player reads.
+        """
         self.show(screen)
         self._draw_now(screen)
         screen.focus_view()
@@ -292,8 +297,8 @@ class SummitApp(App[int]):
         slot later.  A decision is worth one frame of its own: every container
         is told to arrange its children afresh (a few dozen widgets: well
         under a millisecond), and the screen is laid out and drawn at once,
-        before the focus and key-bar messages of the refill are handled (their
-        restyling shows a frame later, a few milliseconds on).
+        before the key-bar messages of the refill are handled and before the
+        focus moves (their restyling shows a frame later, a few milliseconds on).
         These are Textual internals, so a version without them simply waits
         for its slot as before.
         """
