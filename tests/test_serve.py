@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import http.client
 import json
 import os
@@ -309,6 +310,28 @@ async def test_a_served_game_asks_the_name_first(mini: Pack, tmp_path: Path) -> 
         assert app.state is not None and app.state.names == {"dprk": "Cy"}
 
 
+async def test_serve_until_stops_every_visitor_for_discussion(mini: Pack, tmp_path: Path) -> None:
+    """`serve --until`: each visitor's process is told the date, and its game stops there."""
+    from summit_game.serve import app_argv
+    from summit_game.ui.served import ServedApp, arguments
+
+    saves = tmp_path / "saves"
+    argv = app_argv(MINI, saves, dt.date(2018, 5, 1))
+    args = arguments(argv[3:])  # after `python -m summit_game.ui.served`
+    assert args.until == dt.date(2018, 5, 1) and args.content == MINI.resolve()
+    assert arguments(app_argv(MINI, saves)[3:]).until is None
+
+    app = ServedApp(mini, saves, guest="guest-abc", until=args.until)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("R", "i", "enter")
+        await pilot.press("n", "enter", "1", "enter")
+        assert screen_name(app) == "StopScreen"
+        assert "Stop here for discussion" in flat(app) and "1 May 2018" in flat(app)
+        saved = load_save(save_path(saves, "Ri-autosave"), mini)
+        assert [d.choice for d in saved.decisions] == ["accept"]
+
+
 async def test_the_debrief_downloads_beside_the_saves_in_a_terminal(
     mini: Pack, tmp_path: Path
 ) -> None:
@@ -351,6 +374,7 @@ def test_serve_refuses_bad_options_before_listening(tmp_path: Path) -> None:
         (["--host", "0.0.0.0"], "--public-url"),
         (["--max-sessions", "0"], "--max-sessions"),
         (["--port", "70000"], "--port"),
+        (["--until", "2018-13-01"], "--until"),
     ):
         done = subprocess.run(
             [

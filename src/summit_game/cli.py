@@ -104,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--content", type=Path, help="the pack folder (default: the shipped pack)")
     serve.add_argument("--saves-dir", type=Path, help="where every player's saves go")
+    serve.add_argument(
+        "--until",
+        metavar="DATE",
+        help="stop every game for discussion after this date (YYYY-MM-DD), as play --until",
+    )
 
     schema = sub.add_parser("schema", help="JSON Schema of pack files, for editors")
     schema.add_argument("-o", "--output", type=Path, metavar="FILE")
@@ -420,6 +425,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     # Refuse a bad address or pack here, once, not in every student's browser.
     public_url(args.host, args.port, args.public_url)
+    until = _date(args.until)
     content = _content(args.content)
     _require(content, cache_dir())
     saves = args.saves_dir if args.saves_dir is not None else default_saves()
@@ -431,6 +437,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             port=args.port,
             public_url=args.public_url,
             max_sessions=args.max_sessions,
+            until=until,
         )
     )
 

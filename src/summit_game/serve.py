@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import html
 import logging
 import os
@@ -71,11 +72,13 @@ class ServeOptions:
     max_sessions: int = DEFAULT_MAX_SESSIONS
     quit_grace: float = QUIT_GRACE
     term_grace: float = TERM_GRACE
+    until: dt.date | None = None
+    """Every game stops for discussion after this date (``play --until``)."""
 
 
-def app_argv(content: Path, saves: Path) -> list[str]:
+def app_argv(content: Path, saves: Path, until: dt.date | None = None) -> list[str]:
     """The program and arguments run for each visitor."""
-    return [
+    argv = [
         sys.executable,
         "-m",
         "summit_game.ui.served",
@@ -84,6 +87,9 @@ def app_argv(content: Path, saves: Path) -> list[str]:
         "--saves-dir",
         str(saves.resolve()),
     ]
+    if until is not None:
+        argv += ["--until", until.isoformat()]
+    return argv
 
 
 def shell_command(argv: list[str]) -> str:
@@ -270,7 +276,7 @@ class SummitServer(Server):
     """textual-serve's server with a session limit and apps that never outlive visitors."""
 
     def __init__(self, options: ServeOptions, argv: list[str] | None = None) -> None:
-        self.argv = argv or app_argv(options.content, options.saves)
+        self.argv = argv or app_argv(options.content, options.saves, options.until)
         super().__init__(
             shell_command(self.argv),
             host=options.host,

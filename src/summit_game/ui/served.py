@@ -1,7 +1,8 @@
 """The game as one browser visitor plays it under ``summit-game serve``.
 
 ``summit-game serve`` (:mod:`summit_game.serve`) starts one process per
-visitor with ``python -m summit_game.ui.served --content DIR --saves-dir DIR``;
+visitor with ``python -m summit_game.ui.served --content DIR --saves-dir DIR``
+(and ``--until DATE`` when the teacher gave one);
 textual-serve sets ``TEXTUAL_DRIVER`` so the app talks to the browser.
 
 A whole class shares one saves folder, so a served game differs from the
@@ -18,6 +19,7 @@ terminal one in three ways:
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import secrets
 import sys
 from collections.abc import Sequence
@@ -32,8 +34,15 @@ from summit_game.ui.app import SummitApp
 class ServedApp(SummitApp):
     """:class:`SummitApp` for one visitor of a shared, served game."""
 
-    def __init__(self, pack: Pack, saves: Path, *, guest: str | None = None) -> None:
-        super().__init__(pack, saves)
+    def __init__(
+        self,
+        pack: Pack,
+        saves: Path,
+        *,
+        guest: str | None = None,
+        until: dt.date | None = None,
+    ) -> None:
+        super().__init__(pack, saves, until=until)
         self.guest = guest or f"guest-{secrets.token_hex(3)}"
         """This visitor's autosave prefix while they have no usable name."""
 
@@ -68,15 +77,22 @@ class ServedApp(SummitApp):
         return super().latest_autosave()
 
 
+def arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The arguments ``summit-game serve`` gives each visitor's process (see serve.app_argv)."""
+    parser = argparse.ArgumentParser(prog="summit_game.ui.served")
+    parser.add_argument("--content", type=Path, required=True)
+    parser.add_argument("--saves-dir", type=Path, required=True)
+    # Checked by `serve` before it listens: here it is always a date.
+    parser.add_argument("--until", type=dt.date.fromisoformat)
+    return parser.parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one served game (the command ``summit-game serve`` starts per visitor)."""
     from summit_game import packcache
     from summit_game.paths import cache_dir
 
-    parser = argparse.ArgumentParser(prog="summit_game.ui.served")
-    parser.add_argument("--content", type=Path, required=True)
-    parser.add_argument("--saves-dir", type=Path, required=True)
-    args = parser.parse_args(argv)
+    args = arguments(argv)
     # Each visitor's process starts from the validated-pack cache (the first
     # one, or the first after an edit, reads the files and fills it).
     pack = packcache.load_cached(args.content, cache_dir())
@@ -88,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(d.format(), file=sys.stderr)
             return 1
         pack = result.pack
-    app = ServedApp(pack, args.saves_dir)
+    app = ServedApp(pack, args.saves_dir, until=args.until)
     app.run()
     return app.return_code or 0
 
