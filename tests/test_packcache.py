@@ -33,10 +33,35 @@ def _fresh(root: Path) -> Pack:
 
 def _cached(root: Path, cache: Path) -> Pack:
     """Fill the cache with a full load, then take the pack from it."""
+    key = packcache.pack_key(root)
     packcache.load(root, cache)
     pack = packcache.load_cached(root, cache)
-    assert pack is not None, "the cache missed right after being filled"
+    assert pack is not None, f"the cache missed right after being filled: {_why(root, cache, key)}"
     return pack
+
+
+def _why(root: Path, cache: Path, key: str | None) -> str:
+    """Why ``load_cached`` missed (it says only None, by design): for a failure's message.
+
+    A miss here was seen twice in full local runs and never reproduced, so a
+    failure now says which of the cache's checks refused the file.
+    """
+    now = packcache.pack_key(root)
+    files = sorted((cache / f"pack-v{packcache.LAYOUT}").glob("*")) if cache.exists() else []
+    if key != now:
+        return f"the pack's key changed during the test ({key} -> {now}); files: {files}"
+    if not files:
+        return "nothing was written to the cache"
+    lines = _cache_file(cache).read_bytes().splitlines(keepends=True)
+    header = json.loads(lines[0])
+    if header.get("key") != now:
+        return f"the stored key {header.get('key')} is not the pack's {now}"
+    try:
+        packcache._rebuild(root, iter(lines[1:]))
+    except Exception as exc:  # what load_cached swallows
+        return f"rebuilding failed: {exc!r}"
+    digest = hashlib.sha256(b"".join(lines[1:])).hexdigest()
+    return f"sha256 {digest} vs stored {header.get('sha256')}"
 
 
 def _cache_file(cache: Path) -> Path:
