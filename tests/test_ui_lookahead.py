@@ -62,6 +62,23 @@ async def test_every_choice_on_offer_is_taken_ahead_and_used(mini: Pack, tmp_pat
             assert f"You chose: {choice.text}" in text_in(app, "#after-scroll")
 
 
+async def test_a_key_pressed_before_the_look_ahead_is_done(mini: Pack, tmp_path: Path) -> None:
+    """Half made ahead (the account of choice 1 only): choice 2 makes its own."""
+    app = make_app(mini, tmp_path / "saves")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot)
+        before = app.state
+        assert before is not None
+        # As if the key came while the look-ahead had made one piece.
+        screen._ahead = {k: a for k, a in screen._ahead.items() if k == "accept"}
+        screen._pieces.clear()
+        assert screen.stepped_ahead(before, "refuse") is None
+        await pilot.press("2")
+        assert app.state == engine.step(mini, before, "refuse")[0]
+        text = text_in(app, "#after-scroll")
+        assert "You chose: Refuse" in text and "Trust −10 (now 10): Refuse" in text
+
+
 async def test_a_choice_taken_ahead_is_not_reused_from_another_state(
     mini: Pack, tmp_path: Path
 ) -> None:

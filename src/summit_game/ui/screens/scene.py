@@ -15,7 +15,10 @@ shows the previous scene (which matters in hot-seat play).
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -70,8 +73,10 @@ class SceneScreen(PlayScreen):
         """The theme and terminal size when another screen last covered this one."""
         self._ahead: dict[str, Ahead] = {}
         """Choices on offer taken ahead, by id, while the scene is read (see look_ahead)."""
-        self._ahead_of: tuple[GameState | None, set[str]] = (None, set())
-        """The state they were taken in, and the choices tried in it."""
+        self._ahead_of: GameState | None = None
+        """The state they were taken in."""
+        self._pieces: deque[Callable[[], None]] = deque()
+        """What is left to make ahead for that state, a piece at a time."""
         self._next_text: tuple[tuple[object, ...], Content] | None = None
         """The next scene's text, made while the account of a decision is read."""
 
@@ -194,9 +199,10 @@ class SceneScreen(PlayScreen):
         text, wrapped.  The key press then costs the drawing, not the making; a
         press that comes first makes its own, as before.
 
-        The app calls this once the view is drawn.  It makes one thing (2-5 ms)
-        and queues itself for the next, so a key pressed meanwhile waits for
-        one piece at most, not for all of them.
+        The app calls this once the view is drawn.  It makes one piece (a
+        choice's account, or its meters: 3-8 ms) and queues itself for
+        the next, so a key pressed meanwhile waits for one piece at most, not
+        for all of them.
         """
         if not self._built:
             return
@@ -204,13 +210,14 @@ class SceneScreen(PlayScreen):
         if state is None:
             return
         if self.view == "scene":
-            if self._ahead_of[0] is not state:
-                self._ahead, self._ahead_of = {}, (state, set())
-            tried = self._ahead_of[1]
-            todo = [c.id for c in engine.available(pack, state) if c.id not in tried]
-            if todo:
-                tried.add(todo[0])
-                self._take_ahead(state, todo[0])
+            if self._ahead_of is not state:
+                self._ahead, self._ahead_of = {}, state
+                self._pieces = deque(
+                    partial(self._take_ahead, state, choice.id)
+                    for choice in engine.available(pack, state)
+                )
+            if self._pieces:
+                self._pieces.popleft()()
                 self.call_later(self.look_ahead)
         elif not engine.is_over(pack, state):
             scene = pack.scenes[state.scene_id]
@@ -221,7 +228,7 @@ class SceneScreen(PlayScreen):
                 self._next_text = (key, text)
 
     def _take_ahead(self, state: GameState, choice_id: str) -> None:
-        """Take one choice ahead (see :meth:`look_ahead`)."""
+        """Take one choice ahead and wrap its account; its meters are the next piece."""
         pack = self.game.pack
         try:
             after, decision = engine.step(pack, state, choice_id)
@@ -230,13 +237,13 @@ class SceneScreen(PlayScreen):
         text = account(pack, pack.scenes[state.scene_id], decision)
         scene_view = self.query_one("#scene-scroll", TextView)
         self.query_one("#after-scroll", TextView).prepare(text, like=scene_view)
-        self.query_one(MeterPanel).prepare(after)
         self._ahead[choice_id] = Ahead(after, decision, text)
+        self._pieces.append(partial(self.query_one(MeterPanel).prepare, after))
 
     def stepped_ahead(self, state: GameState, choice_id: str) -> tuple[GameState, Decision] | None:
         """``choice_id`` taken in ``state`` by :meth:`look_ahead`, if it was."""
         ahead = self._ahead.get(choice_id)
-        if ahead is None or self._ahead_of[0] is not state:
+        if ahead is None or self._ahead_of is not state:
             return None
         return ahead.after, ahead.decision
 
