@@ -253,6 +253,49 @@ def test_graph_checks_run_when_there_is_no_error() -> None:
     assert [d.code for d in result.diagnostics] == ["SG052"]
 
 
+def _scene(sid: str, date: str, goto: str) -> str:
+    return (
+        f"  - id: {sid}\n    role: us\n    date: {date}\n    title: {sid}\n"
+        f"    counterfactual: true\n    text: On.\n    choices:\n"
+        f"      - id: {sid}-go\n        text: Go on\n        next: {goto}\n"
+    )
+
+
+def test_a_loop_is_named_once_without_the_scenes_leading_into_it(tmp_path: Path) -> None:
+    """Refuse leads through two scenes into a loop of two: one SG052, the loop's scenes only."""
+    pack = tmp_path / "p"
+    shutil.copytree(BROKEN / "SG052-loop", pack)
+    us = pack / US
+    text = us.read_text(encoding="utf-8").replace("goto: us-crisis", "goto: us-lead")
+    text = text.replace("        next: us-crisis\n", "        next: us-crisis2\n")
+    text += _scene("us-lead", "2018-06-28", "us-lead2")
+    text += _scene("us-lead2", "2018-06-29", "us-crisis")
+    text += _scene("us-crisis2", "2018-07-02", "us-crisis")
+    us.write_text(text, encoding="utf-8")
+    result = load_pack(pack)
+    loops = [d for d in result.diagnostics if d.code == "SG052"]
+    assert len(loops) == 1, _shown(result.diagnostics)
+    assert "scenes us-crisis, us-crisis2 form a loop" in loops[0].message
+    assert loops[0].line == 41  # us-crisis, the loop's first scene in the file
+
+
+def test_a_long_chain_into_a_loop_is_checked_without_recursion(tmp_path: Path) -> None:
+    """5,000 scenes in a row before the loop: found, and no RecursionError."""
+    pack = tmp_path / "p"
+    shutil.copytree(BROKEN / "SG052-loop", pack)
+    us = pack / US
+    text = us.read_text(encoding="utf-8").replace("goto: us-crisis", "goto: us-chain-0")
+    n = 5000
+    text += "".join(
+        _scene(f"us-chain-{i}", "2018-06-30", f"us-chain-{i + 1}" if i + 1 < n else "us-crisis")
+        for i in range(n)
+    )
+    us.write_text(text, encoding="utf-8")
+    result = load_pack(pack)
+    assert [d.code for d in result.diagnostics if d.code == "SG052"] == ["SG052"]
+    assert "scenes us-crisis form a loop" in result.diagnostics[0].message
+
+
 def test_skipped_checks_are_announced_when_the_scenario_is_invalid() -> None:
     result = load_pack(BROKEN / "SG020-unknown-key-in-scenario")
     assert "SG099" in {d.code for d in result.diagnostics}, _shown(result.diagnostics)

@@ -1034,12 +1034,11 @@ class _Loader:
                     good.add(p)
                     stack.append(p)
         stuck = [sid for sid in play if sid in reach and sid not in good and play[sid].choices]
-        reported: set[str] = set()
-        for sid in stuck:
-            if sid in reported:
-                continue
-            loop = _component(sid, edges, set(stuck))
-            reported.update(loop)
+        # Reported: each loop among them, once, at its first scene.  A scene
+        # that only leads into a loop is not named: mending the loop mends it.
+        # (Every other stuck scene leads to a dead end, which is SG051.)
+        for loop in _loops(stuck, edges):
+            sid = next(s for s in stuck if s in loop)
             _, _, display, line, _ = scenes[sid]
             names = ", ".join(sorted(loop)[:5]) + (" ..." if len(loop) > 5 else "")
             self.add(
@@ -1065,16 +1064,54 @@ class _Loader:
                         )
 
 
-def _component(start: str, edges: dict[str, list[str]], allowed: set[str]) -> set[str]:
-    seen = {start}
-    stack = [start]
-    while stack:
-        s = stack.pop()
-        for t in edges.get(s, []):
-            if t in allowed and t not in seen:
-                seen.add(t)
-                stack.append(t)
-    return seen
+def _loops(nodes: list[str], edges: dict[str, list[str]]) -> list[set[str]]:
+    """The loops among ``nodes``: their strongly connected components that cycle.
+
+    Tarjan's algorithm, with an explicit stack (a pack may chain thousands of
+    scenes, deeper than Python's recursion allows).  A component cycles when
+    it has two scenes or more, or one scene that leads back to itself; only
+    edges between ``nodes`` count.  Loops come in no particular order.
+    """
+    allowed = set(nodes)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    loops: list[set[str]] = []
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, iter([t for t in edges.get(root, []) if t in allowed]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, targets = work[-1]
+            for t in targets:
+                if t not in index:
+                    index[t] = low[t] = len(index)
+                    stack.append(t)
+                    on_stack.add(t)
+                    work.append((t, iter([u for u in edges.get(t, []) if u in allowed])))
+                    break
+                if t in on_stack:
+                    low[node] = min(low[node], index[t])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = set()
+                    while True:
+                        s = stack.pop()
+                        on_stack.discard(s)
+                        component.add(s)
+                        if s == node:
+                            break
+                    if len(component) > 1 or node in edges.get(node, []):
+                        loops.append(component)
+    return loops
 
 
 # ----------------------------------------------------------------------------- play forms
