@@ -10,9 +10,12 @@ timeline...) on top.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import io
+import sys
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -28,6 +31,7 @@ from textual.widget import Widget
 from summit_game.errors import GameError, SaveError
 from summit_game.packcache import TitleCard
 from summit_game.text import visible
+from summit_game.ui.hangup import watch_terminal
 from summit_game.ui.present import save_label
 
 if TYPE_CHECKING:
@@ -714,6 +718,16 @@ class SummitApp(App[int]):
             self.autosave()
         self.exit(0)
 
+    def terminal_gone(self) -> None:
+        """The terminal hung up (see ui/hangup.py): save and leave.  Called from a thread."""
+        with contextlib.suppress(RuntimeError):  # the app is not running (any more)
+            self.call_from_thread(self._leave_for_good)
+
+    def _leave_for_good(self) -> None:
+        if self.state is not None:
+            self.autosave()
+        self.exit(0)
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Our commands in the command palette, then Textual's own."""
         yield SystemCommand("Save game", "Save this game under a name", self.action_save_game)
@@ -780,7 +794,14 @@ def run_app(
     # what lives on, and collections during Textual's imports and the first
     # frame cost 20-30 ms.  It comes back on after the first frame.
     app.collect_after_start = not gc.isenabled()
-    result = app.run()
+    done = threading.Event()
+    stdin = sys.__stdin__
+    if stdin is not None and stdin.isatty():
+        watch_terminal(stdin.fileno(), app.terminal_gone, done)
+    try:
+        result = app.run()
+    finally:
+        done.set()
     if app.load_error is not None:
         raise app.load_error
     return result if isinstance(result, int) else (app.return_code or 0)
