@@ -714,16 +714,14 @@ class SummitApp(App[int]):
 
     async def action_quit(self) -> None:
         """Autosave (when a game is on) and leave."""
-        if self.state is not None:
-            self.autosave()
-        self.exit(0)
+        self._save_and_leave()
 
     def terminal_gone(self) -> None:
         """The terminal hung up (see ui/hangup.py): save and leave.  Called from a thread."""
         with contextlib.suppress(RuntimeError):  # the app is not running (any more)
-            self.call_from_thread(self._leave_for_good)
+            self.call_from_thread(self._save_and_leave)
 
-    def _leave_for_good(self) -> None:
+    def _save_and_leave(self) -> None:
         if self.state is not None:
             self.autosave()
         self.exit(0)
